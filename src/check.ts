@@ -1,0 +1,109 @@
+/**
+ * Visible checks of a chapter's claims. Each call prints one line, measured against expected with
+ * the tolerance, and throws a `CheckFailure` when the claim does not hold, so an executed notebook
+ * (and the test suite that runs it) fails when a claim fails. Every check is also recorded, so a
+ * chapter can end with `check.summary()`.
+ */
+import { emit, escapeHtml } from "./show/display";
+import { formatCell } from "./show/table";
+
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailure";
+  }
+}
+
+export interface CheckRecord {
+  name: string;
+  measured: string;
+  expected: string;
+  passed: boolean;
+}
+
+const records: CheckRecord[] = [];
+
+/** All checks run in this kernel session so far. */
+export function history(): readonly CheckRecord[] {
+  return records;
+}
+
+/** Forget recorded checks (e.g. at the top of a chapter). */
+export function reset(): void {
+  records.length = 0;
+}
+
+function report(name: string, measured: string, expected: string, passed: boolean): void {
+  records.push({ name, measured, expected, passed });
+  const mark = passed ? "✔" : "✘";
+  const text = `${mark} ${name}: measured ${measured}; expected ${expected}`;
+  emit({
+    "text/plain": text,
+    "text/html": `<div style="font-family:monospace;color:${passed ? "#1a7f37" : "#cf222e"}">${escapeHtml(text)}</div>`,
+  });
+  if (!passed) throw new CheckFailure(`check failed: ${name}: measured ${measured}, expected ${expected}`);
+}
+
+const fmt = (v: number): string => formatCell(v);
+
+function assertFinite(name: string, v: number): void {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new CheckFailure(`check '${name}': measured value is ${v}, not a number`);
+}
+
+/**
+ * |measured - expected| <= atol + rtol * |expected|. Give `rtol` (relative) and/or `atol` (absolute).
+ */
+export function close(name: string, measured: number, expected: number, tol: { rtol?: number; atol?: number }): void {
+  assertFinite(name, measured);
+  const rtol = tol.rtol ?? 0;
+  const atol = tol.atol ?? 0;
+  if (rtol < 0 || atol < 0 || rtol + atol === 0) throw new RangeError(`check.close('${name}'): give a positive rtol and/or atol`);
+  const bound = atol + rtol * Math.abs(expected);
+  const parts = [rtol ? `${(rtol * 100).toPrecision(3).replace(/\.?0+$/, "")}%` : "", atol ? `${fmt(atol)}` : ""].filter(Boolean).join(" + ");
+  report(name, fmt(measured), `${fmt(expected)} ± ${parts}`, Math.abs(measured - expected) <= bound);
+}
+
+/** lo <= measured <= hi. */
+export function between(name: string, measured: number, lo: number, hi: number): void {
+  assertFinite(name, measured);
+  if (!(lo <= hi)) throw new RangeError(`check.between('${name}'): lo ${lo} > hi ${hi}`);
+  report(name, fmt(measured), `in [${fmt(lo)}, ${fmt(hi)}]`, measured >= lo && measured <= hi);
+}
+
+/** measured < bound (or <= with `orEqual`). */
+export function below(name: string, measured: number, bound: number, orEqual = false): void {
+  assertFinite(name, measured);
+  report(name, fmt(measured), `${orEqual ? "≤" : "<"} ${fmt(bound)}`, orEqual ? measured <= bound : measured < bound);
+}
+
+/** measured > bound (or >= with `orEqual`). */
+export function above(name: string, measured: number, bound: number, orEqual = false): void {
+  assertFinite(name, measured);
+  report(name, fmt(measured), `${orEqual ? "≥" : ">"} ${fmt(bound)}`, orEqual ? measured >= bound : measured > bound);
+}
+
+/** A boolean claim with a description of what was observed. */
+export function that(name: string, condition: boolean, observed: string): void {
+  report(name, observed, "true", condition);
+}
+
+/**
+ * The sequence is non-increasing up to `slack` (relative): each value may exceed the previous one by
+ * at most `slack * |previous|`, which allows Monte-Carlo noise while still catching a real rise.
+ */
+export function decreasing(name: string, values: ArrayLike<number>, slack = 0): void {
+  const v = Array.from(values);
+  v.forEach((x) => assertFinite(name, x));
+  let worst = -Infinity;
+  for (let i = 1; i < v.length; i++) worst = Math.max(worst, (v[i] - v[i - 1]) / Math.abs(v[i - 1] || 1));
+  report(name, `[${v.map(fmt).join(", ")}] (largest relative rise ${fmt(Math.max(worst, 0))})`, `non-increasing within ${fmt(slack)}`, worst <= slack);
+}
+
+/** A summary table of every check run so far; throws if any failed. */
+export function summary(): void {
+  const failed = records.filter((r) => !r.passed).length;
+  const lines = records.map((r) => `${r.passed ? "✔" : "✘"} ${r.name}: ${r.measured} (expected ${r.expected})`);
+  const text = `${records.length - failed}/${records.length} checks passed\n${lines.join("\n")}`;
+  emit({ "text/plain": text, "text/html": `<pre>${escapeHtml(text)}</pre>` });
+  if (failed) throw new CheckFailure(`${failed} check(s) failed`);
+}

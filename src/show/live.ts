@@ -1,0 +1,64 @@
+/**
+ * A display that updates in place (same display_id): training curves and progress for long cells.
+ * Outside a kernel it prints at most one line per `minIntervalMs` so logs stay readable.
+ */
+import { emit, escapeHtml, inKernel, MimeBundle, newDisplayId } from "./display";
+import { Figure, figureBundle } from "./figure";
+
+export interface LiveDisplay {
+  /** Replace the content with a figure, a bundle, or a line of text. */
+  update(content: Figure | MimeBundle | string): void;
+  /** Show a progress bar `done/total` with a label (and the elapsed time). */
+  progress(done: number, total: number, label?: string): void;
+}
+
+export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
+  const id = newDisplayId();
+  const minInterval = opts.minIntervalMs ?? (inKernel() ? 200 : 2000);
+  const start = Date.now();
+  let shown = false;
+  let last = 0;
+  let pending: MimeBundle | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const send = (bundle: MimeBundle): void => {
+    emit(bundle, id, shown);
+    shown = true;
+    last = Date.now();
+  };
+  const push = (bundle: MimeBundle, force: boolean): void => {
+    // Throttle: a figure re-rendered every epoch would flood the front end.
+    if (force || !shown || Date.now() - last >= minInterval) {
+      if (timer) { clearTimeout(timer); timer = null; }
+      pending = null;
+      send(bundle);
+    } else {
+      pending = bundle;
+      if (!timer && inKernel()) {
+        timer = setTimeout(() => { timer = null; if (pending) send(pending); pending = null; }, minInterval);
+        timer.unref?.();
+      }
+    }
+  };
+  const toBundle = (content: Figure | MimeBundle | string): MimeBundle => {
+    if (typeof content === "string") return { "text/plain": content, "text/html": `<pre>${escapeHtml(content)}</pre>` };
+    if ("text/plain" in content) return content as MimeBundle;
+    return figureBundle(content as Figure);
+  };
+  return {
+    update(content) {
+      push(toBundle(content), false);
+    },
+    progress(done, total, label = "") {
+      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      const secs = ((Date.now() - start) / 1000).toFixed(1);
+      const eta = done > 0 && done < total ? ` · ~${(((Date.now() - start) / done) * (total - done) / 1000).toFixed(0)} s left` : "";
+      const text = `${label ? label + " " : ""}${done}/${total} (${(frac * 100).toFixed(0)}%) · ${secs} s${eta}`;
+      const bar = "█".repeat(Math.round(frac * 30)).padEnd(30, "░");
+      push({
+        "text/plain": `${bar} ${text}`,
+        "text/html": `<div style="font-family:monospace"><progress value="${done}" max="${total}" style="width:20em"></progress> ${escapeHtml(text)}</div>`,
+      }, done >= total);
+    },
+  };
+}
