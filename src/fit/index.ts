@@ -1,0 +1,2 @@
+// Re-exports of this folder's modules; each module adds its own line.
+export {};
