@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: the whole test suite, on a fresh clone or an installed checkout alike.
+#   1. kernel-setup/setup.sh: installs what is missing (Jupyter included), builds, registers the kernel;
+#   2. compiles src/ and tests/ (strict TypeScript);
+#   3. the static notebook lint;
+#   4. node's test runner over every test file: unit tests of src/, the headless runner's tests,
+#      and every chapter executed with quick=true (its in-notebook checks must pass).
+# Extra arguments are passed to `node --test` (e.g. --test-name-pattern=linalg).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+start=$(date +%s)
+bash kernel-setup/setup.sh
+echo "test: compiling src/ and tests/ ..."
+node node_modules/typescript/bin/tsc -p tsconfig.json
+node node_modules/typescript/bin/tsc -p tsconfig.tests.json
+echo "test: linting notebooks ..."
+node dist/cli/lint.js
+mapfile -t files < <(find build/ts/tests -name '*.test.js' | sort)
+echo "test: running ${#files[@]} test files ..."
+node --test --test-concurrency=2 "$@" "${files[@]}"
+echo "test: finished in $(( $(date +%s) - start )) s"

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bundleOf, show, setTextSink, plot, table, live } from "../../src/show";
+import { figureBundle, plotlyLoaderHtml, resetPlotlyInlining } from "../../src/show/figure";
+import { formatCell } from "../../src/show/table";
+
+const fig = plot.lines([{ name: "err", x: new Float64Array([1, 2, 3]), y: [0.5, 0.25, 0.125] }], { title: "curve", logY: true });
+
+test("a figure bundle carries plotly JSON (typed arrays made plain), offline HTML and text", () => {
+  resetPlotlyInlining();
+  const b = figureBundle(fig);
+  const json = b["application/vnd.plotly.v1+json"] as { data: { x: number[] }[]; layout: { yaxis: { type: string } } };
+  assert.deepEqual(json.data[0].x, [1, 2, 3]);
+  assert.equal(json.layout.yaxis.type, "log");
+  const html = b["text/html"] as string;
+  assert.ok(html.length > 1_000_000, "first figure inlines plotly.js");
+  assert.ok(html.includes("(function(define, module, exports){"), "RequireJS-safe wrapper");
+  assert.match(b["text/plain"], /Figure "curve": err \(3 points\)/);
+  const second = figureBundle(fig)["text/html"] as string;
+  assert.ok(second.length < 10_000, "later figures reference the already loaded library");
+  assert.ok(!plotlyLoaderHtml().includes("</script>\n}"), "no premature script close inside the inlined source");
+});
+
+test("tables render as HTML with head/tail, shape and a text fallback", () => {
+  const rows = Array.from({ length: 30 }, (_, i) => ({ n: i, err: 1 / (i + 1) }));
+  const b = bundleOf(table(rows), { head: 3, tail: 2, caption: "errors" });
+  const html = b["text/html"] as string;
+  assert.match(html, /30 rows × 2 columns/);
+  assert.equal((html.match(/<tr><th>/g) ?? []).length, 5, "3 head rows + 2 tail rows");
+  assert.match(html, /…/);
+  assert.match(b["text/plain"], /errors/);
+  assert.match(b["text/plain"], /\[30 rows × 2 columns\]/);
+  assert.equal(bundleOf(rows)["text/html"], bundleOf(table(rows))["text/html"], "arrays of records are tables too");
+});
+
+test("cells are formatted for reading", () => {
+  assert.equal(formatCell(0.123456789), "0.1235");
+  assert.equal(formatCell(12), "12");
+  assert.equal(formatCell(1.5e-7), "1.500e-7");
+  assert.equal(formatCell(null), "");
+});
+
+test("outside a kernel, show and live print their text fallbacks", () => {
+  const seen: string[] = [];
+  const prev = setTextSink((t) => seen.push(t));
+  try {
+    show(fig);
+    show("plain");
+    const l = live({ minIntervalMs: 0 });
+    l.progress(5, 10, "training");
+    l.progress(10, 10, "training");
+  } finally {
+    setTextSink(prev);
+  }
+  assert.match(seen[0], /Figure "curve"/);
+  assert.equal(seen[1], "plain");
+  assert.match(seen[2], /training 5\/10 \(50%\)/);
+  assert.match(seen[3], /10\/10 \(100%\)/);
+});
