@@ -1,2 +1,3 @@
 // Re-exports of this folder's modules; each module adds its own line.
 export {};
+export * from "./powerlaw";

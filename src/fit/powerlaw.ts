@@ -1,0 +1,188 @@
+/**
+ * Power-law fits for learning curves and spectra, with seeded bootstrap confidence intervals.
+ *
+ * - `fitPowerLaw(x, y)`: y = A x^(-a), by least squares on log y against log x (a straight line on
+ *   log-log axes). Use it when the curve has no floor in the fitted range.
+ * - `fitPowerLawOffset(x, y)`: y = c + A x^(-a) with c >= 0 (a floor, e.g. noise or irreducible
+ *   loss), by least squares on relative residuals (y - model) / y: for each exponent a the best (c, A)
+ *   is linear least squares, and a is found by a grid then a golden-section refinement.
+ * - `bootstrap(...)`: resample the points (pairs) with replacement, refit, and report percentile
+ *   intervals. With replicate runs at each x, pass all replicates as points.
+ */
+import { Rng } from "../random";
+
+export interface PowerLawFit {
+  /** Exponent a in y = A x^(-a) (so the log-log slope is -a). */
+  a: number;
+  /** Prefactor A. */
+  A: number;
+  /** Floor c (0 for the plain power law). */
+  c: number;
+  /** Coefficient of determination of the fitted model on log y. */
+  r2: number;
+  /** Number of points fitted. */
+  n: number;
+}
+
+export interface BootstrapResult<T> {
+  fit: T;
+  /** Percentile interval of the exponent a. */
+  aCI: [number, number];
+  /** Confidence level of the interval (default 0.95). */
+  level: number;
+  /** Bootstrap draws of a (sorted). */
+  draws: Float64Array;
+}
+
+function validate(x: ArrayLike<number>, y: ArrayLike<number>, min: number): void {
+  if (x.length !== y.length) throw new RangeError(`power-law fit: x has ${x.length} points, y has ${y.length}`);
+  if (x.length < min) throw new RangeError(`power-law fit: need at least ${min} points, got ${x.length}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] > 0) || !(y[i] > 0)) throw new RangeError(`power-law fit: x and y must be positive (point ${i}: ${x[i]}, ${y[i]})`);
+  }
+}
+
+function r2Log(x: ArrayLike<number>, y: ArrayLike<number>, model: (t: number) => number): number {
+  let m = 0;
+  for (let i = 0; i < y.length; i++) m += Math.log(y[i]);
+  m /= y.length;
+  let ss = 0, st = 0;
+  for (let i = 0; i < y.length; i++) {
+    const ly = Math.log(y[i]);
+    ss += (ly - Math.log(Math.max(model(x[i]), 1e-300))) ** 2;
+    st += (ly - m) ** 2;
+  }
+  return st > 0 ? 1 - ss / st : 1;
+}
+
+/** y = A x^(-a) by ordinary least squares of log y on log x. */
+export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): PowerLawFit {
+  validate(x, y, 2);
+  const n = x.length;
+  let sx = 0, sy = 0;
+  for (let i = 0; i < n; i++) { sx += Math.log(x[i]); sy += Math.log(y[i]); }
+  const mx = sx / n, my = sy / n;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = Math.log(x[i]) - mx;
+    sxx += dx * dx;
+    sxy += dx * (Math.log(y[i]) - my);
+  }
+  if (sxx === 0) throw new RangeError("power-law fit: all x are equal");
+  const slope = sxy / sxx;
+  const A = Math.exp(my - slope * mx);
+  const a = -slope;
+  return { a, A, c: 0, r2: r2Log(x, y, (t) => A * t ** -a), n };
+}
+
+/** Best (c >= 0, A) for a fixed exponent, minimising sum ((y - c - A x^-a) / y)^2; returns the loss too. */
+function linearPart(x: ArrayLike<number>, y: ArrayLike<number>, a: number): { c: number; A: number; loss: number } {
+  // Weighted least squares with weights 1/y^2 on basis [1, x^-a].
+  let s11 = 0, s12 = 0, s22 = 0, b1 = 0, b2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const w = 1 / (y[i] * y[i]);
+    const f = x[i] ** -a;
+    s11 += w; s12 += w * f; s22 += w * f * f; b1 += w * y[i]; b2 += w * f * y[i];
+  }
+  const det = s11 * s22 - s12 * s12;
+  let c = det !== 0 ? (b1 * s22 - b2 * s12) / det : 0;
+  let A = det !== 0 ? (s11 * b2 - s12 * b1) / det : b2 / s22;
+  if (c < 0 || !Number.isFinite(c)) { c = 0; A = b2 / s22; }
+  let loss = 0;
+  for (let i = 0; i < x.length; i++) loss += ((y[i] - c - A * x[i] ** -a) / y[i]) ** 2;
+  return { c, A, loss };
+}
+
+/** y = c + A x^(-a) with c >= 0 (exponent searched in [aMin, aMax], default [0.01, 5]). */
+export function fitPowerLawOffset(x: ArrayLike<number>, y: ArrayLike<number>, opts: { aMin?: number; aMax?: number } = {}): PowerLawFit {
+  validate(x, y, 3);
+  const lo0 = opts.aMin ?? 0.01, hi0 = opts.aMax ?? 5;
+  const grid = 200;
+  let best = lo0, bestLoss = Infinity;
+  for (let i = 0; i <= grid; i++) {
+    const a = lo0 + ((hi0 - lo0) * i) / grid;
+    const l = linearPart(x, y, a).loss;
+    if (l < bestLoss) { bestLoss = l; best = a; }
+  }
+  let lo = Math.max(lo0, best - (hi0 - lo0) / grid), hi = Math.min(hi0, best + (hi0 - lo0) / grid);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
+  let f1 = linearPart(x, y, m1).loss, f2 = linearPart(x, y, m2).loss;
+  for (let it = 0; it < 60; it++) {
+    if (f1 < f2) { hi = m2; m2 = m1; f2 = f1; m1 = hi - g * (hi - lo); f1 = linearPart(x, y, m1).loss; }
+    else { lo = m1; m1 = m2; f1 = f2; m2 = lo + g * (hi - lo); f2 = linearPart(x, y, m2).loss; }
+  }
+  const a = (lo + hi) / 2;
+  const { c, A } = linearPart(x, y, a);
+  return { a, A, c, r2: r2Log(x, y, (t) => c + A * t ** -a), n: x.length };
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const i = Math.floor(pos), f = pos - i;
+  return i + 1 < sorted.length ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i];
+}
+
+/** Percentile interval of a set of draws. */
+export function percentileInterval(draws: ArrayLike<number>, level = 0.95): [number, number] {
+  const s = Float64Array.from(draws).sort();
+  return [percentile(s, (1 - level) / 2), percentile(s, 1 - (1 - level) / 2)];
+}
+
+/**
+ * Pairs bootstrap of a power-law fit: `B` resamples (seeded by `seed`), percentile interval of a.
+ * Resamples in which every x is the same (no slope defined) are redrawn.
+ */
+export function bootstrapPowerLaw(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: { offset?: boolean; B?: number; seed?: number; level?: number; aMin?: number; aMax?: number } = {},
+): BootstrapResult<PowerLawFit> {
+  const fitter = (xs: ArrayLike<number>, ys: ArrayLike<number>): PowerLawFit =>
+    opts.offset ? fitPowerLawOffset(xs, ys, opts) : fitPowerLaw(xs, ys);
+  const fit = fitter(x, y);
+  const B = opts.B ?? 500;
+  const rng = new Rng(opts.seed ?? 0);
+  const n = x.length;
+  const distinct = new Set(Array.from(x)).size;
+  const minDistinct = opts.offset ? 3 : 2;
+  const draws = new Float64Array(B);
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  for (let b = 0; b < B; b++) {
+    for (let tries = 0; ; tries++) {
+      for (let i = 0; i < n; i++) { const j = rng.int(n); xs[i] = x[j]; ys[i] = y[j]; }
+      if (new Set(xs).size >= Math.min(minDistinct, distinct) || tries > 100) break;
+    }
+    draws[b] = fitter(xs, ys).a;
+  }
+  draws.sort();
+  const level = opts.level ?? 0.95;
+  return { fit, aCI: percentileInterval(draws, level), level, draws };
+}
+
+/**
+ * Generic seeded bootstrap: call `statistic(rng)` B times (the callback resamples with the Rng it is
+ * given) and return the sorted draws and their percentile interval.
+ */
+export function bootstrap(statistic: (rng: Rng, b: number) => number, opts: { B?: number; seed?: number; level?: number } = {}): { draws: Float64Array; ci: [number, number]; level: number } {
+  const B = opts.B ?? 200;
+  const rng = new Rng(opts.seed ?? 0);
+  const draws = new Float64Array(B);
+  for (let b = 0; b < B; b++) draws[b] = statistic(rng.fork(), b);
+  draws.sort();
+  const level = opts.level ?? 0.95;
+  return { draws, ci: percentileInterval(draws, level), level };
+}
+
+/**
+ * Fit a power-law bulk to a spectrum: lambda_i = A i^-(1+a) over ranks i in [from, to] (1-based,
+ * eigenvalues sorted in decreasing order first). Returns the fitted decay exponent `alpha` = 1 + a
+ * in `a` of the result's power law over ranks, i.e. `fit.a` is the log-log decay rate of lambda_i.
+ */
+export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: number): PowerLawFit {
+  const v = Float64Array.from(eigenvalues).sort().reverse();
+  if (!(from >= 1 && to <= v.length && to - from >= 1)) throw new RangeError(`fitSpectrum: need 1 <= from < to <= ${v.length}; got ${from}, ${to}`);
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = from; i <= to; i++) if (v[i - 1] > 0) { xs.push(i); ys.push(v[i - 1]); }
+  return fitPowerLaw(xs, ys);
+}
