@@ -3,3 +3,5 @@ export {};
 export * from "./marchenkoPastur";
 export * from "./gapRatio";
 export * from "./learningCurve";
+export * from "./ridgeless";
+export * from "./effectiveRank";

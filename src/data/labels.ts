@@ -1,0 +1,74 @@
+/**
+ * Label manipulations for memorisation experiments (Zhang et al., arXiv 1611.03530): shuffled labels
+ * (a permutation of the true labels: same class counts, no relation to the inputs), uniformly random
+ * labels, one-hot encoding and seeded train / test splits.
+ */
+import type { Rng } from "../random";
+
+/** A permutation of the labels: class counts are preserved exactly, the input-label link is destroyed. */
+export function shuffledLabels(labels: ArrayLike<number>, rng: Rng): Int32Array {
+  const perm = rng.permutation(labels.length);
+  return Int32Array.from(perm, (p) => labels[p]);
+}
+
+/** Labels drawn uniformly from 0..numClasses-1, independently of everything. */
+export function randomLabels(n: number, numClasses: number, rng: Rng): Int32Array {
+  return Int32Array.from({ length: n }, () => rng.int(numClasses));
+}
+
+/** Counts of each class 0..numClasses-1. */
+export function labelCounts(labels: ArrayLike<number>, numClasses: number): Int32Array {
+  const c = new Int32Array(numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < numClasses)) throw new RangeError(`labelCounts: label ${v} outside 0..${numClasses - 1}`);
+    c[v]++;
+  }
+  return c;
+}
+
+/** Fraction of positions where two label vectors agree. */
+export function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError("agreement: length mismatch");
+  let s = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) s++;
+  return s / Math.max(1, a.length);
+}
+
+/** One-hot encoding as a row-major float64 n x numClasses matrix. */
+export function oneHot(labels: ArrayLike<number>, numClasses: number): { rows: number; cols: number; data: Float64Array } {
+  const n = labels.length;
+  const data = new Float64Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const v = labels[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < numClasses)) throw new RangeError(`oneHot: label ${v} outside 0..${numClasses - 1}`);
+    data[i * numClasses + v] = 1;
+  }
+  return { rows: n, cols: numClasses, data };
+}
+
+/** Index of the largest entry in each row of a row-major n x k array. */
+export function argmaxRows(data: ArrayLike<number>, k: number): Int32Array {
+  const n = Math.floor(data.length / k);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (data[i * k + j] > data[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** A seeded split of indices 0..n-1 into train (first nTrain of a permutation) and test (the rest). */
+export function trainTestSplit(n: number, nTrain: number, rng: Rng): { train: Int32Array; test: Int32Array } {
+  if (!(nTrain >= 0 && nTrain <= n)) throw new RangeError(`trainTestSplit: nTrain ${nTrain} outside [0, ${n}]`);
+  const p = rng.permutation(n);
+  return { train: p.slice(0, nTrain), test: p.slice(nTrain) };
+}
+
+/** Rows `idx` of a row-major matrix with `cols` columns. */
+export function takeRows(data: ArrayLike<number>, cols: number, idx: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(idx.length * cols);
+  for (let i = 0; i < idx.length; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[idx[i] * cols + j];
+  return out;
+}
