@@ -1,0 +1,183 @@
+/**
+ * `npm run nb -- <notebook.ipynb>... [-p key=value]... [--out DIR] [--server URL --token T]
+ *                [--timeout S] [--jobs N]`
+ *
+ * Exit codes: 0 all notebooks ran; 1 a cell failed or timed out; 2 usage or input error (nothing
+ * ran); 3 no Jupyter server / kernel could start; 130 interrupted (Ctrl-C, SIGTERM).
+ */
+import * as path from "path";
+import {
+  DEFAULT_OUT_DIR, GivenParam, LocalServer, NotebookInputError, NotebookReport, PreparedNotebook,
+  RunnerSetupError, ServerInfo, executeNotebook, killServerNow, normaliseUrl, parseParamArgs,
+  prepareNotebook, startServer, summaryLine, waitForServer, writeReport,
+} from "../runner";
+
+const USAGE = `usage: npm run nb -- <notebook.ipynb>... [options]
+
+options:
+  -p, --param key=value   set a parameter (JSON when valid: 3, true, [1,2], "text"; else a string); repeatable
+  --out DIR               folder for executed copies and report.json (default ${DEFAULT_OUT_DIR})
+  --timeout S             per-cell timeout in seconds (default 600; 0 = none)
+  --server URL            use a running Jupyter server (JupyterHub: https://hub/user/NAME/) instead of starting one
+  --token T               its token (default: $JUPYTER_TOKEN)
+  --jobs N                run N notebooks at once, each on its own kernel (default 1)
+  --kernel NAME           kernel name (default tslab)
+  -h, --help              this help
+
+exit codes: 0 ok, 1 a cell failed, 2 usage/input error, 3 no server/kernel, 130 interrupted`;
+
+interface Args {
+  notebooks: string[];
+  params: string[];
+  outDir: string;
+  timeoutSec: number;
+  server?: string;
+  token?: string;
+  jobs: number;
+  kernel: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args | "help" {
+  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, kernel: "tslab" };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    const m = /^(--[a-z-]+)=(.*)$/s.exec(arg);
+    if (m) { arg = m[1]; inline = m[2]; }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const num = (min: number): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min) throw new UsageError(`${arg} ${v}: expected a number >= ${min}`);
+      return n;
+    };
+    switch (arg) {
+      case "-h": case "--help": return "help";
+      case "-p": case "--param": a.params.push(value()); break;
+      case "--out": a.outDir = value(); break;
+      case "--timeout": a.timeoutSec = num(0); break;
+      case "--server": a.server = value(); break;
+      case "--token": a.token = value(); break;
+      case "--jobs": a.jobs = Math.floor(num(1)); break;
+      case "--kernel": a.kernel = value(); break;
+      default:
+        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
+        a.notebooks.push(arg);
+    }
+  }
+  if (a.notebooks.length === 0) throw new UsageError("no notebook given");
+  if (a.token !== undefined && a.server === undefined) throw new UsageError("--token needs --server");
+  return a;
+}
+
+async function main(): Promise<number> {
+  let args: Args | "help";
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) { console.error(`nb: ${e.message}\n\n${USAGE}`); return 2; }
+    throw e;
+  }
+  if (args === "help") { console.log(USAGE); return 0; }
+
+  // Everything that can be checked without a kernel is checked first, so a typo costs no server start.
+  const prepared: PreparedNotebook[] = [];
+  try {
+    const given: Record<string, GivenParam> = parseParamArgs(args.params);
+    const names = new Map<string, string>();
+    for (const file of args.notebooks) {
+      const base = path.basename(file);
+      if (names.has(base)) throw new NotebookInputError(`${file}: same file name as ${names.get(base)}; their executed copies would overwrite each other in ${args.outDir}`);
+      names.set(base, file);
+      prepared.push(prepareNotebook(file, given));
+    }
+  } catch (e) {
+    if (e instanceof NotebookInputError) { console.error(`nb: ${e.message}`); return 2; }
+    throw e;
+  }
+
+  // @jupyterlab/services logs WebSocket chatter on console.debug; keep the CLI output readable.
+  console.debug = () => undefined;
+
+  const controller = new AbortController();
+  let own: LocalServer | null = null;
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\nnb: ${sig}: interrupting the running cells, writing the executed copies, shutting down (again to force)\n`);
+      controller.abort();
+    } else {
+      if (own) killServerNow(own);
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // Last resort: whatever happens, do not leave a server (and its kernels) behind.
+  process.on("exit", () => { if (own) killServerNow(own); });
+
+  const reports: NotebookReport[] = [];
+  const tty = process.stderr.isTTY && args.jobs === 1;
+  try {
+    let server: ServerInfo;
+    try {
+      if (args.server) {
+        const token = args.token ?? process.env.JUPYTER_TOKEN ?? "";
+        server = { url: normaliseUrl(args.server), token };
+        await waitForServer(server, 15000);
+      } else {
+        server = own = await startServer();
+      }
+    } catch (e) {
+      if (e instanceof RunnerSetupError) { console.error(`nb: ${e.message}`); return 3; }
+      throw e;
+    }
+
+    let next = 0;
+    const worker = async () => {
+      while (next < prepared.length && !controller.signal.aborted) {
+        const prep = prepared[next++];
+        if (!tty) process.stderr.write(`nb: running ${prep.file}\n`);
+        const report = await executeNotebook(prep, server, {
+          outDir: args.outDir,
+          timeoutSec: args.timeoutSec,
+          kernelName: args.kernel,
+          signal: controller.signal,
+          onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${path.basename(p.notebook)}: cell ${p.codeCell}/${p.codeCells}`) : undefined,
+        });
+        if (tty) process.stderr.write("\r\x1b[K");
+        reports.push(report);
+        console.log(summaryLine(report));
+        if (report.error) console.error(report.error.message);
+        if (report.status !== "ok") console.error(`executed copy (up to the failing cell): ${report.output}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(args.jobs, prepared.length) }, worker));
+  } finally {
+    await own?.stop();
+  }
+  if (reports.length > 0) {
+    const order = new Map(prepared.map((p, i) => [p.file, i]));
+    reports.sort((x, y) => (order.get(x.notebook) ?? 0) - (order.get(y.notebook) ?? 0));
+    console.log(`report: ${writeReport(args.outDir, reports)}`);
+  }
+  if (controller.signal.aborted) return 130;
+  if (reports.some((r) => r.status === "error")) return 3;
+  return reports.every((r) => r.status === "ok") && reports.length === prepared.length ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`nb: unexpected error: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,219 @@
+/**
+ * The Jupyter server the runner talks to: find Python with jupyter_server, start a private server
+ * on a free loopback port with a random token, wait until it answers, and stop it (kernels
+ * included). A remote server (JupyterHub, Enterprise Gateway, ...) is described by the same
+ * `ServerInfo` and is never started or stopped by us.
+ */
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+
+/** Where a Jupyter server is and how to authenticate. */
+export interface ServerInfo {
+  /** Base URL, e.g. http://127.0.0.1:8888/ or https://hub.example.org/user/me/ */
+  url: string;
+  token: string;
+  /**
+   * The server's root folder on this machine when it is local (kernel sessions are opened with
+   * paths relative to it so the kernel's cwd is the notebook's folder). Undefined for a remote
+   * server: then the notebook's path relative to the current directory is used.
+   */
+  rootDir?: string;
+}
+
+/** A server this process started; `stop()` shuts it and its kernels down. */
+export interface LocalServer extends ServerInfo {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Infrastructure failure (no Jupyter, server or kernel did not start): exit code 3. */
+export class RunnerSetupError extends Error {
+  override name = "RunnerSetupError";
+}
+
+/**
+ * The project root: the nearest folder above `from` whose package.json is named "genlab". The
+ * runner is compiled to dist/ and build/ts/, so it is found by walking up rather than by a fixed
+ * relative path.
+ */
+export function projectRoot(from: string = __dirname): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, "utf8")).name === "genlab") return dir;
+      } catch { /* unreadable package.json: keep walking */ }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new RunnerSetupError(`cannot find the genlab project root above ${from}`);
+    dir = up;
+  }
+}
+
+interface JupyterJson { python?: string; jupyterPath?: string }
+
+function readJupyterJson(root: string): JupyterJson {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, ".jupyter-local", "jupyter.json"), "utf8")) as JupyterJson;
+  } catch {
+    return {};
+  }
+}
+
+function hasJupyterServer(python: string): boolean {
+  const r = spawnSync(python, ["-c", "import jupyter_server"], { stdio: "ignore", timeout: 20000 });
+  return r.status === 0;
+}
+
+/**
+ * The Python that can run `-m jupyter_server`: the one recorded by `npm run setup` in
+ * .jupyter-local/jupyter.json, else /usr/bin/python3, else python3 on PATH. Throws a
+ * RunnerSetupError telling the user to run `npm run setup` when none has the module.
+ */
+export function findPython(root: string): string {
+  const candidates = [readJupyterJson(root).python, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
+  for (const py of [...new Set(candidates)]) if (hasJupyterServer(py)) return py;
+  throw new RunnerSetupError(`no Jupyter server found (tried ${[...new Set(candidates)].join(", ")} with "import jupyter_server"); run \`npm run setup\` first`);
+}
+
+/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resolve when GET {url}api/status answers 200 with the token; throw after timeoutMs. */
+export async function waitForServer(info: ServerInfo, timeoutMs = 30000, alive: () => string | null = () => null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const dead = alive();
+    if (dead) throw new RunnerSetupError(dead);
+    try {
+      const res = await fetch(new URL("api/status", info.url), {
+        headers: { Authorization: `token ${info.token}` },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+      if (res.status === 403 || res.status === 401) throw new RunnerSetupError(`Jupyter server at ${info.url} refused the token (${last})`);
+    } catch (e) {
+      if (e instanceof RunnerSetupError) throw e;
+      last = (e as Error).message;
+    }
+    await sleep(150);
+  }
+  throw new RunnerSetupError(`Jupyter server at ${info.url} did not answer within ${Math.round(timeoutMs / 1000)} s (${last})`);
+}
+
+export interface StartServerOptions {
+  /** Project root (for .jupyter-local); default: found from this file. */
+  root?: string;
+  /** Folder the server serves; default "/" so that any notebook folder can be a kernel's cwd. */
+  rootDir?: string;
+  /** How long to wait for the server to answer (ms, default 60000). */
+  timeoutMs?: number;
+}
+
+/**
+ * Start a private Jupyter server on a free loopback port with a random token and wait until it
+ * answers. It runs in its own process group so a Ctrl-C in the terminal reaches us (and we stop it
+ * cleanly) instead of triggering jupyter_server's interactive "shutdown? (y/n)" prompt.
+ */
+export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
+  const root = opts.root ?? projectRoot();
+  const python = findPython(root);
+  const jj = readJupyterJson(root);
+  const jupyterPath = jj.jupyterPath ?? path.join(root, ".jupyter-local", "share", "jupyter");
+  if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
+    throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
+  }
+  const port = await freePort();
+  const token = randomBytes(24).toString("hex");
+  const rootDir = opts.rootDir ?? "/";
+  const args = [
+    "-m", "jupyter_server", "--no-browser",
+    "--ServerApp.ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
+    `--ServerApp.token=${token}`, `--ServerApp.root_dir=${rootDir}`,
+    // Hidden folders (.cache, ...) should not block a kernel's cwd.
+    "--ContentsManager.allow_hidden=True",
+  ];
+  if (process.getuid?.() === 0) args.push("--allow-root");
+  const env = { ...process.env, JUPYTER_PATH: jupyterPath };
+  const child = spawn(python, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let log = "";
+  const keep = (d: Buffer) => { log = (log + d.toString()).slice(-4000); };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let exited: string | null = null;
+  child.on("exit", (code, signal) => { exited = `Jupyter server exited early (code ${code ?? signal}):\n${log.trim().split("\n").slice(-8).join("\n")}`; });
+  child.on("error", (e) => { exited = `cannot start ${python}: ${e.message}`; });
+
+  let stopping: Promise<void> | null = null;
+  const server: LocalServer = {
+    url: `http://127.0.0.1:${port}/`,
+    token,
+    rootDir,
+    process: child,
+    stop() {
+      stopping ??= stopProcessGroup(child);
+      return stopping;
+    },
+  };
+  try {
+    await waitForServer(server, opts.timeoutMs ?? 60000, () => exited);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  // Once running, the server's output is not ours to print; keep only the tail for diagnostics.
+  return server;
+}
+
+/**
+ * Stop a server started by startServer: SIGTERM (jupyter_server then shuts its kernels down),
+ * and SIGKILL the whole process group (kernels included) if it is not gone within 5 s.
+ */
+export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const gone = new Promise<void>((r) => child.once("exit", () => r()));
+  const kill = (sig: NodeJS.Signals) => {
+    try { process.kill(-child.pid!, sig); } catch { try { child.kill(sig); } catch { /* already gone */ } }
+  };
+  kill("SIGTERM");
+  const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+  if ((await Promise.race([gone, timer])) === "timeout") {
+    kill("SIGKILL");
+    await Promise.race([gone, sleep(2000)]);
+  } else {
+    // The server is gone; make sure no kernel it started is left behind in its group.
+    kill("SIGKILL");
+  }
+}
+
+/** Synchronous last-resort kill (for process 'exit' handlers, where nothing async runs). */
+export function killServerNow(server: LocalServer): void {
+  if (server.process.pid === undefined || server.process.exitCode !== null) return;
+  try { process.kill(-server.process.pid, "SIGKILL"); } catch { /* gone */ }
+}
+
+/** Normalise a user-given server URL (ensure a trailing slash so relative API paths resolve under it). */
+export function normaliseUrl(url: string): string {
+  const u = new URL(url);
+  if (!u.pathname.endsWith("/")) u.pathname += "/";
+  return u.toString();
+}
