@@ -1,0 +1,302 @@
+/*
+ * genlab_linalg: a small N-API addon exposing the BLAS/LAPACK routines src/linalg needs, over the
+ * system's CBLAS + LAPACKE (OpenBLAS on Linux: -lopenblas -llapacke). Plain node_api.h, no C++.
+ *
+ * Every array is a Float64Array holding a row-major matrix; results are written into arrays the JS
+ * side allocates (src/linalg/backend.ts), so no memory crosses the boundary. Calls are synchronous.
+ * Built by scripts/build-native.js; when it cannot be built, src/linalg uses its pure-JS kernels.
+ *
+ * macOS: Accelerate ships CBLAS but no LAPACKE, so this file is not compiled against it; the build
+ * script uses a Homebrew OpenBLAS when one is found and otherwise leaves the JS path in place.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <cblas.h>
+#include <lapacke.h>
+
+#ifdef GENLAB_HAVE_OPENBLAS_CONFIG
+extern char *openblas_get_config(void);
+extern int openblas_get_num_threads(void);
+#endif
+
+#define CHECK(call)                                                     \
+  do {                                                                  \
+    if ((call) != napi_ok) {                                            \
+      napi_throw_error(env, NULL, "genlab_linalg: N-API call failed: " #call); \
+      return NULL;                                                      \
+    }                                                                   \
+  } while (0)
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_type_error(env, NULL, "genlab_linalg: wrong number of arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static int get_int(napi_env env, napi_value v, const char *name, int *out) {
+  int64_t x;
+  if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0 || x > INT32_MAX) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a non-negative int32", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *out = (int)x;
+  return 1;
+}
+
+static int get_bool(napi_env env, napi_value v, int *out) {
+  bool b;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) {
+    napi_throw_type_error(env, NULL, "genlab_linalg: expected a boolean");
+    return 0;
+  }
+  *out = b ? 1 : 0;
+  return 1;
+}
+
+static int get_double(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "genlab_linalg: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+/* A Float64Array with at least `need` elements. */
+static double *get_f64(napi_env env, napi_value v, size_t need, const char *name) {
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  napi_value ab;
+  size_t off;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != napi_float64_array) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a Float64Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (len < need) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s has %zu elements, needs %zu", name, len, need);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  return (double *)data;
+}
+
+static napi_value ret_int(napi_env env, int x) {
+  napi_value r;
+  if (napi_create_int32(env, x, &r) != napi_ok) return NULL;
+  return r;
+}
+
+static napi_value ret_undef(napi_env env) {
+  napi_value r;
+  napi_get_undefined(env, &r);
+  return r;
+}
+
+/* gemm(transA, transB, m, n, k, A, B, C): C = op(A) op(B), op(A) m x k. */
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value a[8];
+  int ta, tb, m, n, k;
+  if (!get_args(env, info, 8, a) || !get_bool(env, a[0], &ta) || !get_bool(env, a[1], &tb) ||
+      !get_int(env, a[2], "m", &m) || !get_int(env, a[3], "n", &n) || !get_int(env, a[4], "k", &k))
+    return NULL;
+  double *A = get_f64(env, a[5], (size_t)m * k, "A");
+  if (!A) return NULL;
+  double *B = get_f64(env, a[6], (size_t)k * n, "B");
+  if (!B) return NULL;
+  double *C = get_f64(env, a[7], (size_t)m * n, "C");
+  if (!C) return NULL;
+  if (m && n && k)
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0, A,
+                ta ? m : k, B, tb ? k : n, 0.0, C, n);
+  return ret_undef(env);
+}
+
+/* syrk(trans, r, c, X, G): G = X^T X (c x c) when trans, else X X^T (r x r); full symmetric output. */
+static napi_value Syrk(napi_env env, napi_callback_info info) {
+  napi_value a[5];
+  int tr, r, c;
+  if (!get_args(env, info, 5, a) || !get_bool(env, a[0], &tr) || !get_int(env, a[1], "r", &r) ||
+      !get_int(env, a[2], "c", &c))
+    return NULL;
+  double *X = get_f64(env, a[3], (size_t)r * c, "X");
+  if (!X) return NULL;
+  int p = tr ? c : r, kk = tr ? r : c;
+  double *G = get_f64(env, a[4], (size_t)p * p, "G");
+  if (!G) return NULL;
+  if (p && kk) {
+    cblas_dsyrk(CblasRowMajor, CblasUpper, tr ? CblasTrans : CblasNoTrans, p, kk, 1.0, X, c, 0.0, G, p);
+    for (int i = 0; i < p; i++)
+      for (int j = i + 1; j < p; j++) G[(size_t)j * p + i] = G[(size_t)i * p + j];
+  }
+  return ret_undef(env);
+}
+
+/* potrf(n, A): lower Cholesky factor in place (strict upper zeroed); returns info (0 or failing pivot, 1-based). */
+static napi_value Potrf(napi_env env, napi_callback_info info) {
+  napi_value a[2];
+  int n;
+  if (!get_args(env, info, 2, a) || !get_int(env, a[0], "n", &n)) return NULL;
+  double *A = get_f64(env, a[1], (size_t)n * n, "A");
+  if (!A) return NULL;
+  /* A row-major symmetric == A column-major; the column-major upper factor U (A = U^T U) read
+     row-major is the lower factor L = U^T. No copies. */
+  lapack_int r = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', n, A, n);
+  if (r == 0)
+    for (int i = 0; i < n; i++) memset(A + (size_t)i * n + i + 1, 0, sizeof(double) * (size_t)(n - i - 1));
+  return ret_int(env, (int)r);
+}
+
+/* potrs(n, nrhs, L, B): solve L L^T X = B in place (B row-major n x nrhs); triangular solves in BLAS. */
+static napi_value Potrs(napi_env env, napi_callback_info info) {
+  napi_value a[4];
+  int n, nrhs;
+  if (!get_args(env, info, 4, a) || !get_int(env, a[0], "n", &n) || !get_int(env, a[1], "nrhs", &nrhs)) return NULL;
+  double *L = get_f64(env, a[2], (size_t)n * n, "L");
+  if (!L) return NULL;
+  double *B = get_f64(env, a[3], (size_t)n * nrhs, "B");
+  if (!B) return NULL;
+  if (n && nrhs) {
+    if (nrhs == 1) {
+      cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, n, L, n, B, 1);
+      cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, n, L, n, B, 1);
+    } else {
+      cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, nrhs, 1.0, L, n, B, nrhs);
+      cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, nrhs, 1.0, L, n, B, nrhs);
+    }
+  }
+  return ret_int(env, 0);
+}
+
+/* gesv(n, nrhs, A, B): LU with partial pivoting; A overwritten, B becomes X. Returns info. */
+static napi_value Gesv(napi_env env, napi_callback_info info) {
+  napi_value a[4];
+  int n, nrhs;
+  if (!get_args(env, info, 4, a) || !get_int(env, a[0], "n", &n) || !get_int(env, a[1], "nrhs", &nrhs)) return NULL;
+  double *A = get_f64(env, a[2], (size_t)n * n, "A");
+  if (!A) return NULL;
+  double *B = get_f64(env, a[3], (size_t)n * nrhs, "B");
+  if (!B) return NULL;
+  lapack_int *ipiv = (lapack_int *)malloc(sizeof(lapack_int) * (size_t)(n ? n : 1));
+  if (!ipiv) {
+    napi_throw_error(env, NULL, "genlab_linalg: out of memory");
+    return NULL;
+  }
+  lapack_int r = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, nrhs, A, n, ipiv, B, nrhs);
+  free(ipiv);
+  return ret_int(env, (int)r);
+}
+
+/* In-place transpose of an n x n matrix. */
+static void transpose_sq(double *A, int n) {
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      double t = A[(size_t)i * n + j];
+      A[(size_t)i * n + j] = A[(size_t)j * n + i];
+      A[(size_t)j * n + i] = t;
+    }
+}
+
+/* syevd(n, A, w, vectors): eigenvalues ascending into w; with vectors, A becomes V (row-major,
+   columns are eigenvectors). Divide and conquer (dsyevd). Returns info. */
+static napi_value Syevd(napi_env env, napi_callback_info info) {
+  napi_value a[4];
+  int n, vec;
+  if (!get_args(env, info, 4, a) || !get_int(env, a[0], "n", &n) || !get_bool(env, a[3], &vec)) return NULL;
+  double *A = get_f64(env, a[1], (size_t)n * n, "A");
+  if (!A) return NULL;
+  double *w = get_f64(env, a[2], (size_t)n, "w");
+  if (!w) return NULL;
+  /* symmetric: row-major == column-major; eigenvectors come back as columns of a column-major
+     array, i.e. rows of our row-major one, hence the transpose. */
+  lapack_int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vec ? 'V' : 'N', 'L', n, A, n, w);
+  if (r == 0 && vec) transpose_sq(A, n);
+  return ret_int(env, (int)r);
+}
+
+/* gelsd(m, n, nrhs, A, B, rcond): minimum-norm least squares by SVD; B has max(m,n) rows (row-major,
+   nrhs columns), the solution is in its first n rows. Returns the effective rank, or -1 - info. */
+static napi_value Gelsd(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  int m, n, nrhs;
+  double rcond;
+  if (!get_args(env, info, 6, a) || !get_int(env, a[0], "m", &m) || !get_int(env, a[1], "n", &n) ||
+      !get_int(env, a[2], "nrhs", &nrhs) || !get_double(env, a[5], &rcond))
+    return NULL;
+  int mx = m > n ? m : n, mn = m < n ? m : n;
+  double *A = get_f64(env, a[3], (size_t)m * n, "A");
+  if (!A) return NULL;
+  double *B = get_f64(env, a[4], (size_t)mx * nrhs, "B");
+  if (!B) return NULL;
+  double *s = (double *)malloc(sizeof(double) * (size_t)(mn ? mn : 1));
+  if (!s) {
+    napi_throw_error(env, NULL, "genlab_linalg: out of memory");
+    return NULL;
+  }
+  lapack_int rank = 0;
+  lapack_int r = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, m, n, nrhs, A, n, B, nrhs, s, rcond, &rank);
+  free(s);
+  return ret_int(env, r == 0 ? (int)rank : (int)(-1 - r));
+}
+
+/* gesdd(m, n, A, s, U, VT): thin SVD, U m x k, VT k x n, k = min(m, n). Returns info. */
+static napi_value Gesdd(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  int m, n;
+  if (!get_args(env, info, 6, a) || !get_int(env, a[0], "m", &m) || !get_int(env, a[1], "n", &n)) return NULL;
+  int k = m < n ? m : n;
+  double *A = get_f64(env, a[2], (size_t)m * n, "A");
+  if (!A) return NULL;
+  double *s = get_f64(env, a[3], (size_t)k, "s");
+  if (!s) return NULL;
+  double *U = get_f64(env, a[4], (size_t)m * k, "U");
+  if (!U) return NULL;
+  double *VT = get_f64(env, a[5], (size_t)k * n, "VT");
+  if (!VT) return NULL;
+  if (k == 0) return ret_int(env, 0);
+  lapack_int r = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', m, n, A, n, s, U, k, VT, n);
+  return ret_int(env, (int)r);
+}
+
+static napi_value Config(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+#ifdef GENLAB_HAVE_OPENBLAS_CONFIG
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s; threads %d", openblas_get_config(), openblas_get_num_threads());
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+#else
+  CHECK(napi_create_string_utf8(env, "cblas + lapacke", NAPI_AUTO_LENGTH, &r));
+#endif
+  return r;
+}
+
+NAPI_MODULE_INIT() {
+  struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {{"gemm", Gemm},   {"syrk", Syrk},   {"potrf", Potrf}, {"potrs", Potrs}, {"gesv", Gesv},
+             {"syevd", Syevd}, {"gelsd", Gelsd}, {"gesdd", Gesdd}, {"config", Config}};
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value f;
+    CHECK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &f));
+    CHECK(napi_set_named_property(env, exports, fns[i].name, f));
+  }
+  napi_value blas;
+  CHECK(napi_create_string_utf8(env, "openblas", NAPI_AUTO_LENGTH, &blas));
+  CHECK(napi_set_named_property(env, exports, "blas", blas));
+  return exports;
+}
