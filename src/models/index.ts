@@ -3,3 +3,4 @@ export {};
 export * from "./linear";
 export * from "./randomFeatures";
 export * from "./mlp";
+export * from "./kernels";

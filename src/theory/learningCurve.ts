@@ -92,3 +92,55 @@ export function learnability(eigenvalues: ArrayLike<number>, n: number, ridge = 
 export function powerLawSpectrum(d: number, a: number, scale = 1): Float64Array {
   return Float64Array.from({ length: d }, (_, k) => scale * (k + 1) ** -(1 + a));
 }
+
+/**
+ * Simulated learning curve of ridge(less) linear regression with Gaussian inputs x ~ N(0, diag(spectrum))
+ * and a random isotropic teacher w ~ N(0, I) (so the target power in mode k is spectrum_k w_k^2):
+ * the kernel-regression view with kernel K(x, x') = x . x'. For each seed one design of `max(ns)` rows
+ * is drawn and the nested prefixes of n rows are fitted in the n x n kernel form
+ *   alpha = (X X^T + ridge n I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
+ * reported relative to the mean target variance E[sum_k spectrum_k w_k^2] = sum_k spectrum_k, so the
+ * seed average estimates the theory with targetPower = spectrum / sum(spectrum). Returns errors[seed][i] for ns[i].
+ * `solve(K, y)` is the n x n SPD solver (src/linalg choleskySolve) and `outer(X)` returns X X^T.
+ */
+export function simulateLinearLearningCurve(
+  spectrum: ArrayLike<number>,
+  ns: number[],
+  seeds: number,
+  rng: { normals(n: number): Float64Array; fork(): unknown },
+  la: {
+    outer(x: { rows: number; cols: number; data: Float64Array }): { rows: number; cols: number; data: Float64Array };
+    solve(k: { rows: number; cols: number; data: Float64Array }, y: Float64Array): Float64Array;
+  },
+  opts: { ridge?: number; onSeed?: (done: number, total: number) => void } = {},
+): number[][] {
+  const d = spectrum.length;
+  const nMax = Math.max(...ns);
+  const sq = Float64Array.from(spectrum, Math.sqrt);
+  const out: number[][] = [];
+  for (let s = 0; s < seeds; s++) {
+    const X = rng.normals(nMax * d);
+    for (let i = 0; i < nMax; i++) for (let k = 0; k < d; k++) X[i * d + k] *= sq[k];
+    const w = rng.normals(d);
+    let power = 0;
+    for (let k = 0; k < d; k++) power += spectrum[k];
+    const y = new Float64Array(nMax);
+    for (let i = 0; i < nMax; i++) { let t = 0; for (let k = 0; k < d; k++) t += X[i * d + k] * w[k]; y[i] = t; }
+    const K = la.outer({ rows: nMax, cols: d, data: X });
+    const row: number[] = [];
+    for (const n of ns) {
+      const Kn = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = K.data[i * nMax + j];
+      if (opts.ridge) for (let i = 0; i < n; i++) Kn[i * n + i] += opts.ridge * n;
+      const alpha = la.solve({ rows: n, cols: n, data: Kn }, y.slice(0, n));
+      const r = Float64Array.from(w);
+      for (let i = 0; i < n; i++) { const a = alpha[i]; for (let k = 0; k < d; k++) r[k] -= a * X[i * d + k]; }
+      let e = 0;
+      for (let k = 0; k < d; k++) e += spectrum[k] * r[k] * r[k];
+      row.push(e / power);
+    }
+    out.push(row);
+    opts.onSeed?.(s + 1, seeds);
+  }
+  return out;
+}

@@ -28,3 +28,17 @@ test("Poisson levels give <r> = 2 ln 2 - 1 (Monte Carlo, 5 sigma)", () => {
   // sd of r for Poisson ~ 0.29; neighbouring ratios are correlated, so allow a generous 5 sigma
   assert.ok(Math.abs(r - GAP_RATIO_POISSON) < 5 * 0.29 / Math.sqrt(200000) * 1.5, `r=${r}`);
 });
+
+import * as la from "../../src/linalg";
+import { goeMatrix, GAP_RATIO_GOE } from "../../src/theory/gapRatio";
+
+test("sampled GOE and Wishart spectra give <r> = 0.5307 within 0.015", () => {
+  const rng = new Rng(12);
+  const r: number[] = [];
+  for (let t = 0; t < 4; t++) r.push(...gapRatios(la.eigvalsh(goeMatrix(300, rng)), { trim: 0.1 }));
+  const goe = r.reduce((s, x) => s + x, 0) / r.length;
+  assert.ok(Math.abs(goe - GAP_RATIO_GOE) < 0.015, `GOE <r> ${goe}`);
+  const X = { rows: 1200, cols: 400, data: rng.normals(1200 * 400) };
+  const w = meanGapRatio(la.eigvalsh(la.gram(X)), { trim: 0.1 });
+  assert.ok(Math.abs(w - GAP_RATIO_GOE) < 0.015, `Wishart <r> ${w}`);
+});

@@ -43,3 +43,24 @@ test("cdf is monotone from the atom to 1 and the KS distance of exact quantiles 
   assert.ok(mpKsDistance(qs, p) < 0.003);
   assert.ok(mpKsDistance(qs.map((x) => x * 1.3), p) > 0.1);
 });
+
+import { Rng } from "../../src/random";
+import * as la from "../../src/linalg";
+import { whiteData, empiricalMoment } from "../../src/theory/marchenkoPastur";
+
+test("sampled white Wishart spectra follow MP (KS distance and moments)", () => {
+  const rng = new Rng(21);
+  for (const [n, p] of [[2000, 500], [1000, 800]]) {
+    const X = whiteData(n, p, rng, 2);
+    const S = la.gram(X);
+    for (let i = 0; i < S.data.length; i++) S.data[i] /= n;
+    const ev = la.eigvalsh(S);
+    const q = { q: p / n, sigma2: 2 };
+    const ks = mpKsDistance(ev, q);
+    assert.ok(ks < 0.03, `n=${n} p=${p}: KS ${ks}`);
+    for (let k = 1; k <= 3; k++) {
+      const m = empiricalMoment(ev, k), e = mpMoment(k, q);
+      assert.ok(Math.abs(m / e - 1) < 0.03, `moment ${k}: ${m} vs ${e}`);
+    }
+  }
+});

@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../src/random";
+import * as la from "../../src/linalg";
+import { solveKappa, learningCurve, learnability, powerLawSpectrum, simulateLinearLearningCurve } from "../../src/theory/learningCurve";
+
+test("kappa solves its equation; white spectrum has the closed form", () => {
+  const eta = powerLawSpectrum(500, 0.5);
+  for (const [n, ridge] of [[10, 0], [100, 0], [100, 1e-3], [800, 1e-2]]) {
+    const k = solveKappa(eta, n, ridge);
+    let s = ridge / k; for (const e of eta) s += e / (n * e + k);
+    assert.ok(Math.abs(s - 1) < 1e-9, `n=${n} ridge=${ridge}: ${s}`);
+  }
+  assert.throws(() => solveKappa(eta, 500, 0), /more positive eigenvalues/);
+  // d equal eigenvalues 1/d, ridgeless, n < d: kappa = (d - n)/d, E_g (noiseless, c^2 = 1/d) = (1 - n/d) / (1 - n/d) * ... closed form 1 - n/d
+  const d = 400, n = 100;
+  const flat = new Float64Array(d).fill(1 / d), c2 = new Float64Array(d).fill(1 / d);
+  const p = learningCurve({ eigenvalues: flat, targetPower: c2 }, [n])[0];
+  assert.ok(Math.abs(p.kappa - (d - n) / d) < 1e-9);
+  assert.ok(Math.abs(p.error - (1 - n / d)) < 1e-9, `E_g ${p.error}`);
+  // noise: isotropic ridgeless variance term sigma^2 n/(d - n) (Hastie et al. gamma/(1-gamma) with gamma = n/d here for the kernel side)
+  const pn = learningCurve({ eigenvalues: flat, targetPower: new Float64Array(d), noise: 1 }, [n])[0];
+  assert.ok(Math.abs(pn.error - n / (d - n)) < 1e-9, `variance ${pn.error}`);
+  const L = learnability(eta, 50);
+  for (let k = 1; k < L.length; k++) assert.ok(L[k] <= L[k - 1]);
+});
+
+test("theory matches simulated ridgeless regression with a power-law spectrum (40 seeds)", () => {
+  const d = 300, ns = [20, 40, 80];
+  const eta = powerLawSpectrum(d, 0.5);
+  const tot = eta.reduce((s, v) => s + v, 0);
+  const theory = learningCurve({ eigenvalues: eta, targetPower: eta.map((v) => v / tot) }, ns).map((p) => p.error);
+  const seeds = 40;
+  const errs = simulateLinearLearningCurve(eta, ns, seeds, new Rng(2), { outer: la.outerGram, solve: la.choleskySolve });
+  ns.forEach((n, i) => {
+    const v = errs.map((r) => r[i]);
+    const m = v.reduce((s, x) => s + x, 0) / seeds;
+    const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (seeds - 1) / seeds);
+    // theory is asymptotic; at these sizes it is within a few percent: allow 3 standard errors + 5%
+    assert.ok(Math.abs(m - theory[i]) < 3 * se + 0.05 * theory[i], `n=${n}: sim ${m} ± ${se}, theory ${theory[i]}`);
+  });
+});
