@@ -135,6 +135,7 @@ async function main(): Promise<number> {
         await waitForServer(server, 15000);
       } else {
         server = own = await startServer();
+        process.stderr.write(`nb: started Jupyter server ${own.url} (pid ${own.process.pid})\n`);
       }
     } catch (e) {
       if (e instanceof RunnerSetupError) { console.error(`nb: ${e.message}`); return 3; }

@@ -79,8 +79,12 @@ type Outcome =
   | { kind: "aborted"; late?: KernelMessage.IExecuteReplyMsg }
   | { kind: "died"; reason: string };
 
-/** Collects one notebook's outputs, applying update_display_data and clear_output as a front end would. */
-class OutputCollector {
+/**
+ * Collects one cell's outputs, applying update_display_data (to any earlier cell, through the
+ * shared display map) and clear_output (wait=true: clear when the next output arrives) as a
+ * Jupyter front end would. Exported for tests.
+ */
+export class OutputCollector {
   /** display_id -> every output (in any cell) that shows it; updated in place. */
   private displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
   private clearPending = false;

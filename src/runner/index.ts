@@ -18,7 +18,7 @@ export * from "./nbformat";
 export * from "./params";
 export * from "./server";
 export * from "./report";
-export { executeNotebook, serverSettings, sessionPath, sourceExcerpt } from "./execute";
+export { executeNotebook, serverSettings, sessionPath, sourceExcerpt, trimKernelError, OutputCollector } from "./execute";
 export type { ExecuteOptions, PreparedNotebook } from "./execute";
 export { lintNotebook, lintFile } from "./lint";
 export type { LintViolation } from "./lint";

@@ -1,0 +1,118 @@
+/** Runner pieces that need no kernel: parameters, output collection, nbformat checks, lint. */
+import { describe, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import {
+  CodeCell, OutputCollector, checkParams, injectParameters, injectionCode, lintFile, notebookProblems,
+  parseParamArgs, parseParamDecls, readNotebook, trimKernelError, writeNotebook,
+} from "../../src/runner";
+
+const root = path.resolve(__dirname, "../../../..");
+const lintDir = path.join(root, "tests", "fixtures", "runner", "lint");
+const lintCli = path.resolve(__dirname, "../../src/cli/lint.js");
+
+describe("parameters", () => {
+  test("-p values: JSON when valid, else a string", () => {
+    const p = parseParamArgs(["a=3", "b=true", "c=[1,2]", 'd="x y"', "e=hello", "f=1e-3", "g="]);
+    assert.deepEqual(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.value])), { a: 3, b: true, c: [1, 2], d: "x y", e: "hello", f: 0.001, g: "" });
+    assert.throws(() => parseParamArgs(["a=1", "a=2"]), /given twice/);
+    assert.throws(() => parseParamArgs(["=1"]), /expected key=value/);
+  });
+  test("declarations of the parameters cell, with the kind of each default", () => {
+    const d = parseParamDecls('let quick = false; // c\nlet seed = -1;\nlet lr: number = 1e-3, name = `n`;\nconst k = 2;\nvar widths = [1, 2];\nlet cfg = { a: 1 };\nlet n = Math.PI;\nlet s = "x" as string;\n');
+    assert.deepEqual(d.map((x) => [x.name, x.keyword, x.kind]), [
+      ["quick", "let", "boolean"], ["seed", "let", "number"], ["lr", "let", "number"], ["name", "let", "string"],
+      ["k", "const", "number"], ["widths", "var", "array"], ["cfg", "let", "object"], ["n", "let", "unknown"], ["s", "let", "string"],
+    ]);
+  });
+  test("type checks, string coercion and injection code", () => {
+    const decls = parseParamDecls('let quick = false;\nlet seed = 0;\nlet tag = "a";\nlet anything = f();\n');
+    assert.deepEqual(checkParams("nb", decls, parseParamArgs(["tag=123", "anything=[1]", "seed=2"])), { tag: "123", anything: [1], seed: 2 });
+    assert.throws(() => checkParams("nb", decls, parseParamArgs(["quick=maybe"])), /"quick" expects a boolean like its default false, got string "maybe" \(it is not valid JSON/);
+    assert.throws(() => checkParams("nb", decls, parseParamArgs(["seed=true"])), /"seed" expects a number/);
+    assert.equal(injectionCode({ quick: true, tag: 'a"b' }), '// Parameters injected by the genlab runner\nquick = true;\ntag = "a\\"b";\nvoid 0;');
+  });
+  test("injection replaces an earlier injected cell (re-running an executed copy)", () => {
+    const nb = readNotebook(path.join(root, "tests", "fixtures", "runner", "pass.ipynb"));
+    const once = injectParameters(nb, { seed: 1 });
+    const twice = injectParameters(once, { seed: 2 });
+    assert.equal(twice.cells.length, nb.cells.length + 1);
+    assert.match((twice.cells[2].source as string[]).join(""), /seed = 2;/);
+    assert.deepEqual(notebookProblems(twice), []);
+  });
+});
+
+describe("output collection", () => {
+  const msg = (msg_type: string, content: Record<string, unknown>) => ({ header: { msg_type }, content }) as any;
+  test("streams merge; clear_output(wait) clears at the next output; updates reach earlier cells", () => {
+    const displays = new Map();
+    const a: CodeCell = { cell_type: "code", metadata: {}, source: "", outputs: [], execution_count: null };
+    const ca = new OutputCollector(a);
+    ca.useDisplays(displays);
+    ca.handle(msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "d" } }));
+    const b: CodeCell = { cell_type: "code", metadata: {}, source: "", outputs: [], execution_count: null };
+    const cb = new OutputCollector(b);
+    cb.useDisplays(displays);
+    cb.handle(msg("stream", { name: "stdout", text: "x" }));
+    cb.handle(msg("stream", { name: "stdout", text: "y\n" }));
+    cb.handle(msg("stream", { name: "stderr", text: "e\n" }));
+    cb.handle(msg("stream", { name: "stdout", text: "z\n" }));
+    assert.deepEqual(b.outputs.map((o: any) => o.text), ["xy\n", "e\n", "z\n"]);
+    cb.handle(msg("clear_output", { wait: true }));
+    assert.equal(b.outputs.length, 3, "wait=true keeps outputs until the next one");
+    cb.handle(msg("update_display_data", { data: { "text/plain": "v2" }, metadata: {}, transient: { display_id: "d" } }));
+    assert.equal(b.outputs.length, 3, "an update is not a new output");
+    assert.equal((a.outputs[0] as any).data["text/plain"], "v2");
+    cb.handle(msg("execute_result", { execution_count: 4, data: { "text/plain": "r" }, metadata: {} }));
+    assert.deepEqual(b.outputs.map((o) => o.output_type), ["execute_result"]);
+    cb.handle(msg("clear_output", { wait: false }));
+    assert.equal(b.outputs.length, 0);
+    cb.handle(msg("error", { ename: "E", evalue: "bad", traceback: ["\u001b[31mE: bad\u001b[0m"] }));
+    assert.equal(b.outputs[0].output_type, "error");
+    assert.equal(cb.errorText(), "E: bad\ne", "iopub error first, then the stderr text");
+  });
+  test("kernel-internal stack frames are trimmed from error messages", () => {
+    const t = "Error: x\n    at f (evalmachine.<anonymous>:1:1)\n    at sigintHandlersWrap (node:vm:280:12)\n    at Object.execute (/p/node_modules/tslab/dist/executor.js:1:1)";
+    assert.equal(trimKernelError(t), "Error: x\n    at f (evalmachine.<anonymous>:1:1)");
+  });
+  test("writeNotebook is atomic (no temp file left) and readable back", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-nbw-"));
+    const f = path.join(dir, "x.ipynb");
+    writeNotebook(f, { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] });
+    assert.deepEqual(fs.readdirSync(dir), ["x.ipynb"]);
+    assert.equal(readNotebook(f).nbformat, 4);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe("lint", () => {
+  const lint = (name: string) => lintFile(path.join(lintDir, name)).map((v) => `${v.rule}: ${v.detail}`);
+  test("a good chapter passes", () => assert.deepEqual(lint("01-good-chapter.ipynb"), []));
+  test("each rule reports", () => {
+    assert.match(lint("BadName.ipynb").join("\n"), /^filename: "BadName.ipynb" should be NN-short-name.ipynb/);
+    assert.deepEqual(lint("02-wrong-kernel.ipynb"), ['kernelspec: metadata.kernelspec.name is "python3", expected "tslab"']);
+    assert.deepEqual(lint("03-no-title.ipynb"), ["title: the first cell is code, expected markdown starting with '# '"]);
+    assert.match(lint("04-two-params.ipynb").join("\n"), /parameters: 2 code cells tagged "parameters" \(cells 2, 3\)/);
+    assert.deepEqual(lint("05-no-params.ipynb"), ['parameters: no code cell tagged "parameters"']);
+    assert.deepEqual(lint("06-bad-params.ipynb"), [
+      "parameters: cell 2: `quick` is declared with const; use let so the runner can reassign it",
+      "parameters: cell 2: `seed` must be a number, its default is \"zero\"",
+    ]);
+    assert.deepEqual(lint("07-missing-seed.ipynb"), ["parameters: cell 2: must define `seed` (a number) with let"]);
+    assert.deepEqual(lint("08-with-outputs.ipynb"), [
+      "outputs: cell 3 has 1 output(s); commit notebooks without outputs",
+      "execution-count: cell 3 has execution_count 2; commit notebooks without execution counts",
+    ]);
+    assert.match(lint("09-not-json.ipynb").join("\n"), /^nbformat: not JSON/);
+  });
+  test("CLI prints path: rule: detail and exits 1; 0 on a good file", () => {
+    const bad = spawnSync(process.execPath, [lintCli, path.join(lintDir, "02-wrong-kernel.ipynb"), path.join(lintDir, "01-good-chapter.ipynb")], { encoding: "utf8" });
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stdout.trim(), `${path.join(lintDir, "02-wrong-kernel.ipynb")}: kernelspec: metadata.kernelspec.name is "python3", expected "tslab"`);
+    const good = spawnSync(process.execPath, [lintCli, path.join(lintDir, "01-good-chapter.ipynb")], { encoding: "utf8" });
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+  });
+});
