@@ -72,3 +72,23 @@ export function takeRows(data: ArrayLike<number>, cols: number, idx: ArrayLike<n
   for (let i = 0; i < idx.length; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[idx[i] * cols + j];
   return out;
 }
+
+/**
+ * Corrupt a fraction of the labels (Zhang et al.'s "partially corrupted labels"): a random subset of
+ * round(fraction * n) examples has its labels permuted among themselves, so class counts are kept;
+ * fraction = 1 is `shuffledLabels`. Returns the new labels and which examples were in the subset.
+ */
+export function corruptLabels(labels: ArrayLike<number>, fraction: number, rng: Rng): { labels: Int32Array; corrupted: Uint8Array } {
+  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`corruptLabels: fraction must be in [0, 1], got ${fraction}`);
+  const n = labels.length;
+  const out = Int32Array.from(labels);
+  const corrupted = new Uint8Array(n);
+  const m = Math.round(fraction * n);
+  const chosen = rng.permutation(n).subarray(0, m);
+  const perm = rng.permutation(m);
+  for (let i = 0; i < m; i++) {
+    out[chosen[i]] = labels[chosen[perm[i]]];
+    corrupted[chosen[i]] = 1;
+  }
+  return { labels: out, corrupted };
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agreement, argmaxRows, labelCounts, oneHot, randomLabels, shuffledLabels, trainTestSplit } from "../../src/data/labels";
+import { agreement, argmaxRows, corruptLabels, labelCounts, oneHot, randomLabels, shuffledLabels, trainTestSplit } from "../../src/data/labels";
 import { sample1D, targets1D } from "../../src/data/oned";
 import { Rng } from "../../src/random";
 
@@ -27,4 +27,17 @@ test("1-D samples: noise has the stated variance", () => {
   for (let i = 0; i < s.x.length; i++) v += (s.y[i] - s.f[i]) ** 2;
   v /= s.x.length;
   assert.ok(Math.abs(v - 0.09) < 5 * 0.09 * Math.sqrt(2 / 20000));
+});
+
+test("corruptLabels keeps counts, touches only the chosen fraction, and fraction 0 is the identity", () => {
+  const rng = new Rng(9);
+  const y = randomLabels(2000, 10, rng);
+  const { labels, corrupted } = corruptLabels(y, 0.3, rng);
+  assert.deepEqual(Array.from(labelCounts(labels, 10)), Array.from(labelCounts(y, 10)));
+  assert.equal(corrupted.reduce((s, v) => s + v, 0), 600);
+  for (let i = 0; i < 2000; i++) if (!corrupted[i]) assert.equal(labels[i], y[i]);
+  // agreement: 1400 untouched + about 600/10 coincidences
+  const a = agreement(labels, y);
+  assert.ok(Math.abs(a - (0.7 + 0.03)) < 0.03, `agreement ${a}`);
+  assert.deepEqual(Array.from(corruptLabels(y, 0, rng).labels), Array.from(y));
 });
