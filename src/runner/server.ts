@@ -113,7 +113,8 @@ export async function waitForServer(info: ServerInfo, timeoutMs = 30000, alive: 
       if (res.status === 403 || res.status === 401) throw new RunnerSetupError(`Jupyter server at ${info.url} refused the token (${last})`);
     } catch (e) {
       if (e instanceof RunnerSetupError) throw e;
-      last = (e as Error).message;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      last = cause?.code ?? cause?.message ?? (e as Error).message;
     }
     await sleep(150);
   }
