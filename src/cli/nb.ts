@@ -147,6 +147,7 @@ async function main(): Promise<number> {
       while (next < prepared.length && !controller.signal.aborted) {
         const prep = prepared[next++];
         if (!tty) process.stderr.write(`nb: running ${prep.file}\n`);
+        else process.stderr.write(`\r\x1b[K${path.basename(prep.file)}: starting the kernel`);
         const report = await executeNotebook(prep, server, {
           outDir: args.outDir,
           timeoutSec: args.timeoutSec,

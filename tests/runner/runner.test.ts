@@ -59,8 +59,9 @@ describe("runner with a live tslab kernel", () => {
     const report = await runNotebook(src, { parameters: { quick: true, seed: 7, label: "hello", sizes: [3, 4] }, outDir, server, timeoutSec: 60 });
     assert.equal(report.status, "ok", report.error?.message);
     assert.equal(sha(src), before, "the source notebook must not change");
-    assert.equal(report.cellsExecuted, 7);
+    assert.equal(report.cellsExecuted, 8);
     assert.equal(report.cells.find((c) => c.index === 7)?.status, "allowed-error");
+    assert.equal(report.cells.find((c) => c.index === 8)?.status, "allowed-error");
 
     const out = path.join(outDir, "pass.ipynb");
     assert.equal(report.output, out);
@@ -91,7 +92,9 @@ describe("runner with a live tslab kernel", () => {
     assert.equal(text(outs(6)[0].data["text/plain"]), "second version");
     // raises-exception cell: its error text is kept, and the next cell ran (tslab's 200 ms abort window handled).
     assert.match(text(outs(7)[0].text), /expected failure/);
-    assert.equal(text(outs(8)[0].text), 'after quick=true seed=7 label=hello sizes=[3,4]\n');
+    // A TypeScript compile error is an error too (tslab prints the diagnostic on stderr).
+    assert.match(text(outs(8)[0].text), /not assignable to type 'number'/);
+    assert.equal(text(outs(9)[0].text), 'after quick=true seed=7 label=hello sizes=[3,4]\n');
     assert.ok(nb.cells.every((c) => c.cell_type !== "code" || typeof c.execution_count === "number"));
   });
 
