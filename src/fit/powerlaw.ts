@@ -186,3 +186,74 @@ export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: nu
   for (let i = from; i <= to; i++) if (v[i - 1] > 0) { xs.push(i); ys.push(v[i - 1]); }
   return fitPowerLaw(xs, ys);
 }
+
+/**
+ * Bulk exponent of a covariance spectrum with its sampling uncertainty: fit lambda_i ~ i^-(1+a) on ranks
+ * [from, to] of the spectrum of X's rows (`spectrum(X)` returns a descending spectrum, e.g.
+ * theory.covarianceSpectrum), then refit on B random subsets of the rows.
+ *
+ * method "halfSample" (default): subsets of n/2 rows drawn without replacement. The two halves of a
+ *   split are like independent samples of size n/2, and for a smooth statistic Var(half) ~ 2 Var(full)
+ *   while the half and full estimates are correlated with coefficient 1/sqrt 2, so
+ *   Var(full) ~= Var(half) - Cov(half, full) ~= Var(half) (n - m)/n with m = n/2, i.e. Var(full) ~= Var(half)/2
+ *   (the standard delete-d jackknife / half-sampling estimate). The interval is estimate +- z sd(half)/sqrt 2.
+ * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
+ *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
+ *   shifted (they can miss the estimate itself).
+ * Returns the fit, the interval of its decay rate `fit.a` (= 1 + a), and the draws.
+ */
+export function bootstrapSpectrumFit(
+  X: { rows: number; cols: number; data: Float64Array },
+  spectrum: (X: { rows: number; cols: number; data: Float64Array }) => ArrayLike<number>,
+  from: number,
+  to: number,
+  opts: { B?: number; seed?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: (done: number, total: number) => void } = {},
+): BootstrapResult<PowerLawFit> & { method: string; se: number } {
+  const fit = fitSpectrum(spectrum(X), from, to);
+  const B = opts.B ?? 100;
+  const rng = new Rng(opts.seed ?? 0);
+  const n = X.rows, d = X.cols;
+  const method = opts.method ?? "halfSample";
+  const m = method === "halfSample" ? Math.floor(n / 2) : n;
+  const draws = new Float64Array(B);
+  const buf = new Float64Array(m * d);
+  for (let b = 0; b < B; b++) {
+    if (method === "halfSample") {
+      const perm = rng.permutation(n);
+      for (let i = 0; i < m; i++) buf.set(X.data.subarray(perm[i] * d, (perm[i] + 1) * d), i * d);
+    } else {
+      for (let i = 0; i < n; i++) { const j = rng.int(n); buf.set(X.data.subarray(j * d, (j + 1) * d), i * d); }
+    }
+    draws[b] = fitSpectrum(spectrum({ rows: m, cols: d, data: buf }), from, to).a;
+    opts.onProgress?.(b + 1, B);
+  }
+  draws.sort();
+  const level = opts.level ?? 0.95;
+  let mean = 0;
+  for (const v of draws) mean += v / B;
+  let v2 = 0;
+  for (const v of draws) v2 += (v - mean) ** 2 / Math.max(1, B - 1);
+  if (method === "halfSample") {
+    const se = Math.sqrt(v2 / 2);
+    const z = normalQuantile(1 - (1 - level) / 2);
+    return { fit, aCI: [fit.a - z * se, fit.a + z * se], level, draws, method, se };
+  }
+  return { fit, aCI: percentileInterval(draws, level), level, draws, method, se: Math.sqrt(v2) };
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const dd = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+  }
+  if (p > 1 - pl) return -normalQuantile(1 - p);
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
