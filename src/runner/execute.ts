@@ -240,6 +240,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   // The copy starts clean: stale outputs from the source must not mix with this run's.
   for (const c of nb.cells) if (c.cell_type === "code") { c.outputs = []; c.execution_count = null; }
 
+  guardStrayRejections();
   const settings = serverSettings(server);
   const kernelManager = new KernelManager({ serverSettings: settings });
   const sessionManager = new SessionManager({ serverSettings: settings, kernelManager });
@@ -250,6 +251,9 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
     const kernel = session.kernel;
     if (!kernel) throw new Error("the server started a session without a kernel");
     const info = await waitForKernel(kernel, (opts.startupTimeoutSec ?? 120) * 1000, opts.signal);
+    // nbformat requires kernelspec.name and display_name once kernelspec is there; fill what is missing.
+    const ks = nb.metadata.kernelspec;
+    nb.metadata.kernelspec = { ...(ks ?? {}), name: ks?.name ?? kernelName, display_name: ks?.display_name ?? ks?.name ?? kernelName };
     if (info.status === "ok" && info.language_info) nb.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
 
     let kernelDied: string | null = null;
@@ -326,7 +330,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
     report.error = { cell: null, executionCount: null, source: "", kernelError: "", message: `${prep.file}: ${opts.signal?.aborted ? "run interrupted (signal) before the cells ran" : `kernel "${kernelName}" could not run: ${msg}`}` };
   } finally {
     // Always shut the kernel down, even after a failure or Ctrl-C; a stuck server must not hang us.
-    if (session) await Promise.race([session.shutdown().catch(() => undefined), sleep(5000)]);
+    if (session) await shutdownSession(server, session.id, session.kernel?.id);
     session?.dispose();
     sessionManager.dispose();
     kernelManager.dispose();
@@ -339,6 +343,42 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   };
   writeNotebook(outFile, nb);
   return report;
+}
+
+/**
+ * Delete the session (and so its kernel) through the REST API directly. services' own
+ * session.shutdown() prints the server's Python traceback on console.error when the kernel is
+ * restarting (jupyter_server 1.23 answers 500 then); we fall back to deleting the kernel, and a
+ * server we started kills whatever is left when it stops.
+ */
+async function shutdownSession(server: ServerInfo, sessionId: string, kernelId: string | undefined): Promise<void> {
+  const del = async (p: string) => {
+    try {
+      const res = await fetch(new URL(p, server.url), { method: "DELETE", headers: { Authorization: `token ${server.token}` }, signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer().catch(() => undefined);
+      return res.ok || res.status === 404;
+    } catch {
+      return false;
+    }
+  };
+  if (await del(`api/sessions/${encodeURIComponent(sessionId)}`)) return;
+  if (kernelId) await del(`api/kernels/${encodeURIComponent(kernelId)}`);
+}
+
+/**
+ * @jupyterlab/services (7.6.6) starts a reconnect when a kernel restarts (e.g. after the cell
+ * called process.exit) and rejects that promise, with no handler, when we dispose the connection.
+ * Node would crash on it after the run is over; swallow exactly that error and keep Node's
+ * default (crash) for every other unhandled rejection.
+ */
+let strayRejectionGuard = false;
+function guardStrayRejections(): void {
+  if (strayRejectionGuard) return;
+  strayRejectionGuard = true;
+  process.on("unhandledRejection", (reason) => {
+    if (reason instanceof Error && reason.message === "Kernel connection disconnected") return;
+    throw reason;
+  });
 }
 
 async function runCell(

@@ -139,7 +139,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
   const root = opts.root ?? projectRoot();
   const python = findPython(root);
   const jj = readJupyterJson(root);
-  const jupyterPath = jj.jupyterPath ?? path.join(root, ".jupyter-local", "share", "jupyter");
+  // This checkout's own kernelspec first (jupyter.json may come from another checkout), then the recorded one.
+  const local = path.join(root, ".jupyter-local", "share", "jupyter");
+  const jupyterPath = fs.existsSync(path.join(local, "kernels", "tslab", "kernel.json")) || !jj.jupyterPath ? local : jj.jupyterPath;
   if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
     throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
   }
