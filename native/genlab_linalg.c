@@ -21,6 +21,7 @@
 #ifdef GENLAB_HAVE_OPENBLAS_CONFIG
 extern char *openblas_get_config(void);
 extern int openblas_get_num_threads(void);
+extern void openblas_set_num_threads(int);
 #endif
 
 #define CHECK(call)                                                     \
@@ -123,6 +124,70 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0, A,
                 ta ? m : k, B, tb ? k : n, 0.0, C, n);
   return ret_undef(env);
+}
+
+/* A Float32Array with at least `need` elements (may be a view of WebAssembly memory). */
+static float *get_f32(napi_env env, napi_value v, size_t need, const char *name) {
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  napi_value ab;
+  size_t off;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (len < need) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s has %zu elements, needs %zu", name, len, need);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  return (float *)data;
+}
+
+/* sgemm(transA, transB, m, n, k, A, B, C): float32 C = op(A) op(B) (used by src/tf.ts on wasm tensor memory). */
+static napi_value Sgemm(napi_env env, napi_callback_info info) {
+  napi_value a[8];
+  int ta, tb, m, n, k;
+  if (!get_args(env, info, 8, a) || !get_bool(env, a[0], &ta) || !get_bool(env, a[1], &tb) ||
+      !get_int(env, a[2], "m", &m) || !get_int(env, a[3], "n", &n) || !get_int(env, a[4], "k", &k))
+    return NULL;
+  float *A = get_f32(env, a[5], (size_t)m * k, "A");
+  if (!A) return NULL;
+  float *B = get_f32(env, a[6], (size_t)k * n, "B");
+  if (!B) return NULL;
+  float *C = get_f32(env, a[7], (size_t)m * n, "C");
+  if (!C) return NULL;
+  if (m && n) {
+    if (k)
+      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, A,
+                  ta ? m : k, B, tb ? k : n, 0.0f, C, n);
+    else
+      memset(C, 0, sizeof(float) * (size_t)m * n);
+  }
+  return ret_undef(env);
+}
+
+/* threads([n]): set (when n > 0 is given) and return the BLAS thread count (-1 when unknown). */
+static napi_value Threads(napi_env env, napi_callback_info info) {
+  napi_value a[1];
+  size_t argc = 1;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok) return NULL;
+#ifdef GENLAB_HAVE_OPENBLAS_CONFIG
+  if (argc >= 1) {
+    int n;
+    if (!get_int(env, a[0], "n", &n)) return NULL;
+    if (n > 0) openblas_set_num_threads(n);
+  }
+  return ret_int(env, openblas_get_num_threads());
+#else
+  return ret_int(env, -1);
+#endif
 }
 
 /* syrk(trans, r, c, X, G): G = X^T X (c x c) when trans, else X X^T (r x r); full symmetric output. */
@@ -289,7 +354,8 @@ NAPI_MODULE_INIT() {
     const char *name;
     napi_callback cb;
   } fns[] = {{"gemm", Gemm},   {"syrk", Syrk},   {"potrf", Potrf}, {"potrs", Potrs}, {"gesv", Gesv},
-             {"syevd", Syevd}, {"gelsd", Gelsd}, {"gesdd", Gesdd}, {"config", Config}};
+             {"syevd", Syevd}, {"gelsd", Gelsd}, {"gesdd", Gesdd}, {"config", Config},
+             {"sgemm", Sgemm}, {"threads", Threads}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     CHECK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &f));

@@ -19,6 +19,12 @@
  * unaffected (they are registered per kernel name, not per backend). `GENLAB_WASM_MATMUL_PATCH=0`
  * turns it off (for comparisons).
  *
+ * When the native addon (native/, `npm run build:native`) is built, the patched kernels go one step
+ * further: float32 products of some size run on OpenBLAS sgemm, called directly on the wasm heap
+ * (Float32Array views of wasm memory, no copies), with bias and activation applied in place. This
+ * uses both cores with AVX2/FMA kernels where wasm SIMD is 4 lanes wide on one thread.
+ * `GENLAB_TF_MATMUL=xnnpack` (or `configureWasmMatMul({native: false})`) keeps products on XNNPACK.
+ *
  * wasm threads are not enabled: tfjs disables them under Node, and forcing them needs three patches
  * to tfjs internals (flag, a real worker file instead of a blob URL, the core count), adds 0.3-0.4 s
  * of start-up and keeps the process alive until process.exit(); the measured gain here (2 cores) is
@@ -70,9 +76,129 @@ export function isWasmMatMulPatched(): boolean {
   });
 }
 
+/** How patched wasm products are computed; see configureWasmMatMul. */
+const mm = {
+  /** Use OpenBLAS sgemm from the native addon when it loads (GENLAB_TF_MATMUL=xnnpack turns it off). */
+  native: (process.env.GENLAB_TF_MATMUL ?? "").toLowerCase() !== "xnnpack",
+  /** Smallest m*n*k*batch sent to OpenBLAS; smaller products stay on XNNPACK. */
+  nativeMinWork: 1 << 15,
+  /** Products sent to OpenBLAS so far (for tests and the bench). */
+  nativeCalls: 0,
+};
+type Sgemm = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void;
+function sgemm(): { f: Sgemm | null; why: string } {
+  // nativeAddon() caches the load (and honours src/linalg's setNativeLoader, which tests use)
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { nativeAddon } = require("./linalg/backend") as typeof import("./linalg/backend");
+  const got = nativeAddon();
+  if (got.mod?.sgemm) return { f: got.mod.sgemm, why: "" };
+  return { f: null, why: got.mod ? "the native addon predates sgemm (run `npm run build:native`)" : got.why };
+}
+
 /**
- * Re-register the wasm BatchMatMul and _FusedMatMul kernels so that transposed operands are
- * transposed explicitly and the product goes to XNNPACK untransposed (see the note at the top).
+ * Tune the patched wasm matmul: `native: false` keeps every product on XNNPACK (explicit transposes
+ * only); `nativeMinWork` is the smallest m*n*k*batch sent to OpenBLAS. Returns the current settings
+ * and whether OpenBLAS sgemm is available (and if not, why).
+ */
+export function configureWasmMatMul(opts: { native?: boolean; nativeMinWork?: number } = {}): {
+  native: boolean; nativeMinWork: number; nativeCalls: number; sgemmAvailable: boolean; why: string;
+} {
+  if (opts.native !== undefined) mm.native = opts.native;
+  if (opts.nativeMinWork !== undefined) mm.nativeMinWork = opts.nativeMinWork;
+  const s = sgemm();
+  return { native: mm.native, nativeMinWork: mm.nativeMinWork, nativeCalls: mm.nativeCalls, sgemmAvailable: !!s.f, why: s.why };
+}
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: string): tfjs.TensorInfo;
+  typedArrayFromHeap(t: tfjs.TensorInfo): Float32Array;
+  disposeData(id: object): void;
+}
+
+const prod = (xs: number[]): number => xs.reduce((p, x) => p * x, 1);
+const NATIVE_ACTIVATIONS = new Set(["linear", "relu", "relu6", "leakyrelu", "sigmoid", "elu"]);
+
+/**
+ * A float32 product (and, for _FusedMatMul, its bias and activation) computed by OpenBLAS sgemm
+ * directly on the wasm heap (no copies: the addon receives Float32Array views of wasm memory).
+ * Returns null when this path does not apply (small product, other dtype, prelu, broadcast bias,
+ * general batch broadcasting): the caller then uses XNNPACK.
+ */
+function nativeMatMul(fused: boolean, args: Parameters<AnyKernelFunc>[0]): tfjs.TensorInfo | null {
+  if (!mm.native) return null;
+  const f = sgemm().f;
+  const backend = args.backend as WasmBackendLike;
+  if (!f || typeof backend.typedArrayFromHeap !== "function") return null;
+  const a = args.inputs.a as tfjs.TensorInfo, b = args.inputs.b as tfjs.TensorInfo;
+  if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return null;
+  const tA = !!args.attrs.transposeA, tB = !!args.attrs.transposeB;
+  const ar = a.shape.length, br = b.shape.length;
+  const m = tA ? a.shape[ar - 1] : a.shape[ar - 2], k = tA ? a.shape[ar - 2] : a.shape[ar - 1];
+  const k2 = tB ? b.shape[br - 1] : b.shape[br - 2], n = tB ? b.shape[br - 2] : b.shape[br - 1];
+  if (k !== k2) return null; // the original kernel reports the shape error
+  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+  const batchA = prod(outerA), batchB = prod(outerB);
+  let outer: number[];
+  try {
+    outer = tfjs.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  } catch {
+    return null;
+  }
+  const batch = prod(outer);
+  if (!((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1))) return null;
+  if (m * n * k * batch < mm.nativeMinWork) return null;
+  let bias: tfjs.TensorInfo | undefined;
+  let activation = "linear";
+  let alpha = 0.2;
+  if (fused) {
+    bias = args.inputs.bias as tfjs.TensorInfo | undefined;
+    activation = String(args.attrs.activation ?? "linear");
+    alpha = Number(args.attrs.leakyreluAlpha ?? 0.2);
+    if (!NATIVE_ACTIVATIONS.has(activation) || args.inputs.preluActivationWeights) return null;
+    if (bias && (bias.dtype !== "float32" || bias.shape.length !== 1 || (bias.shape[0] !== n && bias.shape[0] !== 1))) return null;
+  }
+  const out = backend.makeOutput([...outer, m, n], "float32");
+  // views taken after makeOutput: an allocation can grow (and detach) the wasm memory
+  const A = backend.typedArrayFromHeap(a), B = backend.typedArrayFromHeap(b), C = backend.typedArrayFromHeap(out);
+  const sa = m * k, sb = k * n, sc = m * n;
+  for (let i = 0; i < batch; i++) {
+    const ia = batchA === 1 ? 0 : i, ib = batchB === 1 ? 0 : i;
+    f.call(null, tA, tB, m, n, k, A.subarray(ia * sa, (ia + 1) * sa), B.subarray(ib * sb, (ib + 1) * sb), C.subarray(i * sc, (i + 1) * sc));
+  }
+  mm.nativeCalls++;
+  if (bias) {
+    const bv = backend.typedArrayFromHeap(bias);
+    if (bv.length === 1) {
+      const c0 = bv[0];
+      for (let i = 0; i < C.length; i++) C[i] += c0;
+    } else {
+      for (let r = 0; r < C.length; r += n) for (let j = 0; j < n; j++) C[r + j] += bv[j];
+    }
+  }
+  switch (activation) {
+    case "relu":
+      for (let i = 0; i < C.length; i++) if (C[i] < 0) C[i] = 0;
+      break;
+    case "relu6":
+      for (let i = 0; i < C.length; i++) C[i] = Math.min(Math.max(C[i], 0), 6);
+      break;
+    case "leakyrelu":
+      for (let i = 0; i < C.length; i++) if (C[i] < 0) C[i] *= alpha;
+      break;
+    case "sigmoid":
+      for (let i = 0; i < C.length; i++) C[i] = 1 / (1 + Math.exp(-C[i]));
+      break;
+    case "elu":
+      for (let i = 0; i < C.length; i++) if (C[i] < 0) C[i] = Math.expm1(C[i]);
+      break;
+  }
+  return out;
+}
+
+/**
+ * Re-register the wasm BatchMatMul and _FusedMatMul kernels (see the note at the top): float32
+ * products go to OpenBLAS sgemm when the native addon is built, else transposed operands are
+ * transposed explicitly and the product runs untransposed on XNNPACK.
  * Idempotent; returns false when the wasm kernels are not registered.
  */
 export function patchWasmMatMul(): boolean {
@@ -85,8 +211,11 @@ export function patchWasmMatMul(): boolean {
     if (!orig) continue;
     const origFunc = orig.kernelFunc as unknown as AnyKernelFunc & Record<symbol, boolean>;
     if (origFunc[PATCHED]) { done++; continue; }
+    const fused = name === "_FusedMatMul";
     const kernelFunc: AnyKernelFunc = (args) => {
       const { inputs, backend, attrs } = args;
+      const viaBlas = nativeMatMul(fused, args);
+      if (viaBlas) return viaBlas;
       if (!attrs.transposeA && !attrs.transposeB) return origFunc(args);
       const temps: tfjs.TensorInfo[] = [];
       const flip = (t: tfjs.TensorInfo): tfjs.TensorInfo => {
@@ -154,7 +283,15 @@ async function choose(): Promise<BackendInfo> {
         : name === "wasm"
           ? "tfjs-node is not available; wasm (XNNPACK, SIMD) is the fastest backend that installs from npm alone"
           : "neither tfjs-node nor wasm could be loaded";
-    const patches = name === "wasm" && isWasmMatMulPatched() ? ["wasm BatchMatMul/_FusedMatMul: transposed operands transposed explicitly, product on XNNPACK"] : [];
+    const patches: string[] = [];
+    if (name === "wasm" && isWasmMatMulPatched()) {
+      const s = sgemm();
+      patches.push(
+        mm.native && s.f
+          ? "wasm BatchMatMul/_FusedMatMul: float32 products on OpenBLAS sgemm (native addon), small ones on XNNPACK"
+          : `wasm BatchMatMul/_FusedMatMul: transposed operands transposed explicitly, products on XNNPACK${mm.native ? ` (no OpenBLAS: ${s.why})` : " (GENLAB_TF_MATMUL=xnnpack)"}`,
+      );
+    }
     return { name, reason, skipped, threads: 1, version: tfjs.version_core, patches };
   }
   throw new Error(`no TensorFlow.js backend could be initialised:\n  ${skipped.join("\n  ")}`);

@@ -38,6 +38,12 @@ export interface NativeAddon {
   syevd(n: number, a: Float64Array, w: Float64Array, vectors: boolean): number;
   gelsd(m: number, n: number, nrhs: number, a: Float64Array, b: Float64Array, rcond: number): number;
   gesdd(m: number, n: number, a: Float64Array, s: Float64Array, u: Float64Array, vt: Float64Array): number;
+  /** OpenBLAS configuration string and thread count. */
+  config(): string;
+  /** float32 C = op(A) op(B) (src/tf.ts uses it on wasm tensor memory); absent in older builds. */
+  sgemm?(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /** Set (n > 0) and return the BLAS thread count. */
+  threads?(n?: number): number;
 }
 
 export const jsKernels: Kernels = {
@@ -113,16 +119,31 @@ function wrap(mod: NativeAddon): Kernels {
 
 let loader: NativeLoader = defaultLoader;
 let chosen: { kernels: Kernels; reason: string } | null = null;
+let addonCache: { mod: NativeAddon | null; why: string } | null = null;
+
+/** The addon itself (for src/tf.ts's float32 products), whatever GENLAB_LINALG says; null with the reason when it cannot be loaded. */
+export function nativeAddon(): { mod: NativeAddon | null; why: string } {
+  if (!addonCache) {
+    try {
+      addonCache = { mod: loader(), why: "" };
+    } catch (e) {
+      addonCache = { mod: null, why: (e as Error).message.split("\n")[0] };
+    }
+  }
+  return addonCache;
+}
 
 /** Replace the addon loader (tests use it to simulate a missing or broken addon); `null` restores the default. Resets the choice. */
 export function setNativeLoader(l: NativeLoader | null): void {
   loader = l ?? defaultLoader;
   chosen = null;
+  addonCache = null;
 }
 
 /** Forget the cached choice so the next call re-reads GENLAB_LINALG and reloads. */
 export function resetLinalgBackend(): void {
   chosen = null;
+  addonCache = null;
 }
 
 export function kernels(): Kernels {
@@ -140,7 +161,9 @@ export function choose(): { kernels: Kernels; reason: string } {
     return chosen;
   }
   try {
-    const mod = loader();
+    const got = nativeAddon();
+    if (!got.mod) throw new Error(got.why);
+    const mod = got.mod;
     const k = wrap(mod);
     chosen = { kernels: k, reason: `native addon over ${mod.blas} (BLAS/LAPACK) loaded` + (mode === "native" ? " (GENLAB_LINALG=native)" : "") };
   } catch (e) {

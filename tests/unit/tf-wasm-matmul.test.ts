@@ -2,8 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type * as tfjs from "@tensorflow/tfjs";
-import { tf, tfReady, backendInfo, isWasmMatMulPatched } from "../../src/tf";
+import { tf, tfReady, backendInfo, isWasmMatMulPatched, configureWasmMatMul } from "../../src/tf";
 import { Rng } from "../../src/random";
+import { setNativeLoader } from "../../src/linalg";
 
 type Arr = Float32Array;
 function maxRel(a: Arr, b: Arr): number {
@@ -62,14 +63,39 @@ test("wasm matmul patch: registered, and transposed products / fused / MLP gradi
   const rng = new Rng(7);
   const f = (n: number) => Float32Array.from(rng.normals(n));
   const data = { a: f(37 * 23), b: f(37 * 19), bias: f(19), w1: f(23 * 16), w2: f(16 * 3), y: f(37 * 3) };
-  const wasm = compute(data);
+  const saved = configureWasmMatMul();
+  const runs: Record<string, Float32Array[]> = {};
+  try {
+    // every product through XNNPACK (explicit transposes) ...
+    configureWasmMatMul({ native: false });
+    runs.xnnpack = compute(data);
+    // without the addon (simulated) the XNNPACK path is used
+    setNativeLoader(() => { throw new Error("simulated: no addon"); });
+    const off = configureWasmMatMul({ native: true, nativeMinWork: 0 });
+    assert.equal(off.sgemmAvailable, false);
+    assert.match(off.why, /simulated/);
+    runs.noAddon = compute(data);
+    assert.equal(configureWasmMatMul().nativeCalls, off.nativeCalls);
+    setNativeLoader(null);
+    // ... and, when the native addon is built, every product through OpenBLAS sgemm on the wasm heap
+    const before = configureWasmMatMul({ native: true, nativeMinWork: 0 });
+    if (before.sgemmAvailable) {
+      runs.openblas = compute(data);
+      assert.ok(configureWasmMatMul().nativeCalls > before.nativeCalls, "products went to sgemm");
+    }
+  } finally {
+    setNativeLoader(null);
+    configureWasmMatMul({ native: saved.native, nativeMinWork: saved.nativeMinWork });
+  }
   await tf.setBackend("cpu");
   try {
     const cpu = compute(data);
-    assert.equal(wasm.length, cpu.length);
-    for (let i = 0; i < cpu.length; i++) {
-      const e = maxRel(wasm[i], cpu[i]);
-      assert.ok(e < 1e-5, `output ${i}: max relative difference ${e}`);
+    for (const [path, got] of Object.entries(runs)) {
+      assert.equal(got.length, cpu.length);
+      for (let i = 0; i < cpu.length; i++) {
+        const e = maxRel(got[i], cpu[i]);
+        assert.ok(e < 1e-5, `${path}, output ${i}: max relative difference ${e}`);
+      }
     }
   } finally {
     await tf.setBackend("wasm");
