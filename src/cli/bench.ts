@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- --quick] [--no-numpy] [--no-tslab] [--js] [--out FILE]
+ * Times the lab's kernels against numpy on this machine (and the tslab cell overhead), prints a
+ * table and writes build/bench/bench.json. See docs/performance.md.
+ */
+import { formatReport, runBench, writeReport } from "../bench";
+
+const HELP = `usage: npm run bench -- [--quick] [--no-numpy] [--no-tslab] [--js] [--out FILE]
+  --quick     smaller sizes and fewer repeats (a smoke test, ~30 s)
+  --no-numpy  skip the numpy column
+  --no-tslab  skip the tslab cell-overhead row (no Jupyter server is started)
+  --js        also time the float64 operations on the pure-JS fallback (GENLAB_LINALG=js)
+  --out FILE  where to write the JSON report (default build/bench/bench.json)`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(HELP);
+    return;
+  }
+  const known = new Set(["--quick", "--no-numpy", "--no-tslab", "--js", "--out"]);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") { i++; continue; }
+    if (!known.has(args[i])) {
+      console.error(`bench: unknown option ${args[i]}\n${HELP}`);
+      process.exit(2);
+    }
+  }
+  const outIdx = args.indexOf("--out");
+  const report = await runBench({
+    quick: args.includes("--quick"),
+    numpy: !args.includes("--no-numpy"),
+    tslab: !args.includes("--no-tslab"),
+    js: args.includes("--js"),
+  });
+  console.log(formatReport(report));
+  const file = writeReport(report, outIdx >= 0 ? args[outIdx + 1] : undefined);
+  console.log(`\nwrote ${file}`);
+}
+
+main().then(
+  () => process.exit(0), // tfjs and the Jupyter client keep handles open; end explicitly
+  (e) => {
+    console.error(`bench: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);
