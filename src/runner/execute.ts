@@ -208,6 +208,7 @@ function waitForKernel(kernel: Kernel.IKernelConnection, timeoutMs: number, sign
     const onAbort = () => { cleanup(); reject(new Error("interrupted")); };
     const cleanup = () => { clearTimeout(timer); kernel.statusChanged.disconnect(onStatus); signal?.removeEventListener("abort", onAbort); };
     kernel.statusChanged.connect(onStatus);
+    if (signal?.aborted) return onAbort(); // an 'abort' listener added now would never fire
     signal?.addEventListener("abort", onAbort);
     kernel.info.then((i) => { cleanup(); resolve(i); }, (e) => { cleanup(); reject(e); });
   });
