@@ -4,3 +4,4 @@ export * from "./linear";
 export * from "./randomFeatures";
 export * from "./mlp";
 export * from "./kernels";
+export * from "./spectralBias";
