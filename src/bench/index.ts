@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as la from "../linalg";
+import { nativeAddon } from "../linalg/backend";
 import { backendInfo } from "../tf";
 import { LabResult, runLabOps } from "./ops";
 import { NumpyReport, runNumpy } from "./numpy";
@@ -21,6 +22,8 @@ export interface BenchOptions {
   tslab?: boolean;
   /** Also time the float64 operations on the pure-JS fallback (GENLAB_LINALG=js). */
   js?: boolean;
+  /** BLAS threads for both the lab's OpenBLAS and numpy (default: OpenBLAS's own choice, all cores). */
+  threads?: number;
   log?: (m: string) => void;
 }
 
@@ -48,7 +51,7 @@ export interface BenchReport {
   date: string;
   quick: boolean;
   machine: { cpu: string; cores: number; memory_gib: number; node: string; platform: string; loadavg_start: number[]; loadavg_end: number[] };
-  linalg: { name: string; reason: string };
+  linalg: { name: string; reason: string; blas_threads: number };
   tfjs: string;
   numpy: { note: string; version?: string; blas?: string };
   tslab: { note: string; result?: TslabResult };
@@ -84,6 +87,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const root = projectRoot();
   const loadStart = os.loadavg();
   const budget_s = quick ? 0.15 : 0.6;
+  const addon = nativeAddon().mod;
+  if (opts.threads) addon?.threads?.(opts.threads);
+  const blasThreads = addon?.threads?.() ?? -1;
 
   log("lab operations:");
   const lab = await runLabOps({ quick, budget_s, log });
@@ -104,7 +110,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   let np: { report?: NumpyReport; note: string } = { note: "numpy column skipped (--no-numpy)" };
   if (opts.numpy !== false) {
     log("numpy (src/bench/numpy_bench.py) ...");
-    np = runNumpy(root, quick);
+    np = runNumpy(root, quick, opts.threads);
     log(`  ${np.note}`);
   }
   let ts: { result?: TslabResult; note: string } = { note: "tslab row skipped (--no-tslab)" };
@@ -115,7 +121,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   }
 
   const rows: BenchRow[] = lab.map((r) => {
-    const n = np.report?.results[r.id];
+    const n = np.report?.results[r.numpyId ?? r.id];
     const j = jsRows.find((x) => x.id === r.id);
     const row: BenchRow = { id: r.id, op: r.op, lab_ms: ms(r.lab), path: r.path, reps: r.lab.reps };
     if (n) {
@@ -163,7 +169,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`,
       loadavg_start: loadStart.map((x) => +x.toFixed(2)), loadavg_end: os.loadavg().map((x) => +x.toFixed(2)),
     },
-    linalg: la.linalgBackend(),
+    linalg: { ...la.linalgBackend(), blas_threads: blasThreads },
     tfjs: `${info.name}${info.patches.length ? " + " + info.patches.join("; ") : ""} (${info.reason})`,
     numpy: { note: np.note, version: np.report?.numpy, blas: np.report?.blas },
     tslab: ts,
@@ -192,7 +198,7 @@ export function formatReport(r: BenchReport): string {
   const out: string[] = [];
   out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, ${r.machine.platform}, Node ${r.machine.node}`);
   out.push(`Load average at start ${r.machine.loadavg_start.join(" ")}, at end ${r.machine.loadavg_end.join(" ")}${r.machine.loadavg_start[0] > 0.5 ? "  (other work was running: timings are noisy)" : ""}`);
-  out.push(`linalg: ${r.linalg.name} (${r.linalg.reason})`);
+  out.push(`linalg: ${r.linalg.name} (${r.linalg.reason})${r.linalg.blas_threads > 0 ? `, ${r.linalg.blas_threads} BLAS thread(s)` : ""}`);
   out.push(`tfjs: ${r.tfjs}`);
   out.push(`numpy: ${r.numpy.note}`);
   out.push("");

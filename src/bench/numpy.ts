@@ -12,7 +12,7 @@ export interface NumpyReport {
   results: Record<string, Timing>;
 }
 
-export function runNumpy(root: string, quick: boolean): { report?: NumpyReport; note: string } {
+export function runNumpy(root: string, quick: boolean, threads?: number): { report?: NumpyReport; note: string } {
   const python = process.env.GENLAB_BENCH_PYTHON ?? "python3";
   const probe = spawnSync(python, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" });
   if (probe.status !== 0) {
@@ -20,7 +20,8 @@ export function runNumpy(root: string, quick: boolean): { report?: NumpyReport; 
   }
   const script = path.join(root, "src", "bench", "numpy_bench.py");
   if (!fs.existsSync(script)) return { note: `numpy column skipped: ${script} not found` };
-  const r = spawnSync(python, [script, ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 180000 });
+  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : process.env;
+  const r = spawnSync(python, [script, ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 180000, env });
   if (r.status !== 0) return { note: `numpy column skipped: numpy_bench.py failed: ${(r.stderr || "").trim().split("\n").pop()}` };
   try {
     const report = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as NumpyReport;

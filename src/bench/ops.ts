@@ -2,7 +2,7 @@
  * The lab's side of `npm run bench`: the same operations as src/bench/numpy_bench.py, through the
  * lab's own code paths (tfjs active backend for float32, src/linalg for float64).
  */
-import { tf, tfReady, backendInfo } from "../tf";
+import { tf, tfReady, backendInfo, configureWasmMatMul } from "../tf";
 import * as la from "../linalg";
 import { Rng } from "../random";
 import { Timing, timeit } from "./timing";
@@ -13,6 +13,8 @@ export interface OpSpec {
   op: string;
   /** Floating-point operations per call, when meaningful (for GFLOP/s). */
   flops?: number;
+  /** The numpy_bench.py result to compare with (default: id). */
+  numpyId?: string;
   /** "tfjs" or "linalg": which path it measures. */
   kind: "tfjs" | "linalg" | "tslab";
 }
@@ -75,17 +77,30 @@ export async function runLabOps(opts: OpsOptions): Promise<LabResult[]> {
   };
 
   let tfPath = "";
+  let viaBlas = false;
   if (!opts.only64) {
     await tfReady();
     const info = await backendInfo();
-    tfPath = `tfjs ${info.name}` + (info.patches.length ? " (matmul patch)" : "");
+    const mmc = configureWasmMatMul();
+    viaBlas = info.name === "wasm" && info.patches.length > 0 && mmc.native && mmc.sgemmAvailable;
+    tfPath = `tfjs ${info.name}` + (viaBlas ? " + OpenBLAS sgemm" : info.patches.length ? " (XNNPACK, transpose patch)" : "");
     for (const n of sz.mm) {
       const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
-      await time({ id: `matmul_f32_${n}`, op: `matmul f32 ${n}`, flops: 2 * n ** 3, kind: "tfjs" }, tfPath, () => {
+      const f = (): void => {
         const c = tf.matMul(a, b);
         c.dataSync();
         c.dispose();
-      });
+      };
+      await time({ id: `matmul_f32_${n}`, op: `matmul f32 ${n}`, flops: 2 * n ** 3, kind: "tfjs" }, tfPath, f);
+      if (viaBlas && n === sz.mm[sz.mm.length - 1]) {
+        // the same product on XNNPACK alone, to show what the wasm path reaches
+        configureWasmMatMul({ native: false });
+        try {
+          await time({ id: `matmul_f32_${n}_xnnpack`, numpyId: `matmul_f32_${n}`, op: `matmul f32 ${n}, XNNPACK only`, flops: 2 * n ** 3, kind: "tfjs" }, "tfjs wasm (XNNPACK, 1 thread)", f);
+        } finally {
+          configureWasmMatMul({ native: true });
+        }
+      }
       a.dispose();
       b.dispose();
     }
@@ -106,12 +121,22 @@ export async function runLabOps(opts: OpsOptions): Promise<LabResult[]> {
     });
     const opt = tf.train.adam(1e-3);
     const x = tf.randomNormal([256, 512]), y = tf.randomNormal([256, 10]);
-    await time({ id: "mlp_step", op: "MLP step (512 wide, batch 256, Adam)", flops: 3 * 2 * 256 * (512 * 512 * 2 + 512 * 10), kind: "tfjs" }, tfPath, () => {
+    const step = (): void => {
       tf.tidy(() => {
         const loss = opt.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as ReturnType<typeof tf.randomNormal>), true);
         loss?.dataSync();
       });
-    });
+    };
+    const flops = 3 * 2 * 256 * (512 * 512 * 2 + 512 * 10); // forward + two backward products per layer
+    await time({ id: "mlp_step", op: "MLP step (512 wide, batch 256, Adam)", flops, kind: "tfjs" }, tfPath, step);
+    if (viaBlas) {
+      configureWasmMatMul({ native: false });
+      try {
+        await time({ id: "mlp_step_xnnpack", numpyId: "mlp_step", op: "MLP step, XNNPACK only", flops, kind: "tfjs" }, "tfjs wasm (XNNPACK, transpose patch)", step);
+      } finally {
+        configureWasmMatMul({ native: true });
+      }
+    }
     x.dispose();
     y.dispose();
     model.dispose();

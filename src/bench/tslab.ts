@@ -38,10 +38,10 @@ export async function measureTslab(cells: number, log: (m: string) => void): Pro
       if (status !== "ok") throw new Error(`cell \`${code}\` ended with status ${status}`);
       return t() - s;
     };
-    const first = await run("const __bench = 1 + 1;");
+    const first = await run("const benchWarmUp = 1 + 1;");
     const kernelStart = t() - k0 - first;
     const ts: number[] = [];
-    for (let i = 0; i < cells; i++) ts.push(await run(`const __b${i} = ${i} * 2;`));
+    for (let i = 0; i < cells; i++) ts.push(await run(`const benchCell${i} = ${i} * 2;`));
     ts.sort((a, b) => a - b);
     await km.shutdownAll().catch(() => undefined);
     km.dispose();
