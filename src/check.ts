@@ -5,7 +5,6 @@
  * chapter can end with `check.summary()`.
  */
 import { emit, escapeHtml } from "./show/display";
-import { formatCell } from "./show/table";
 
 export class CheckFailure extends Error {
   constructor(message: string) {
@@ -44,7 +43,9 @@ function report(name: string, measured: string, expected: string, passed: boolea
   if (!passed) throw new CheckFailure(`check failed: ${name}: measured ${measured}, expected ${expected}`);
 }
 
-const fmt = (v: number): string => formatCell(v);
+/** Checks show 6 significant digits (tables show 4): a tolerance can be finer than a table's rounding. */
+const fmt = (v: number): string =>
+  Number.isInteger(v) || !Number.isFinite(v) ? String(v) : Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
 
 function assertFinite(name: string, v: number): void {
   if (typeof v !== "number" || Number.isNaN(v)) throw new CheckFailure(`check '${name}': measured value is ${v}, not a number`);

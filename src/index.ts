@@ -18,3 +18,5 @@ export * as theory from "./theory";
 export * as fit from "./fit";
 export * as train from "./train";
 export * as linalg from "./linalg";
+export * as cache from "./cache";
+export { cached } from "./cache";

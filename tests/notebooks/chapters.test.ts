@@ -1,0 +1,41 @@
+/**
+ * Every chapter in notebooks/ executes with quick=true on the tslab kernel, and every check inside it
+ * passes (a failing check throws, which fails its cell and so the run). One Jupyter server is shared.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runNotebook, startServer, LocalServer } from "../../src/runner";
+import { projectRoot } from "../../src/project/paths";
+
+const notebooksDir = path.join(projectRoot, "notebooks");
+const chapters = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-chapters-"));
+let server: LocalServer;
+
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); });
+
+test("there are chapters to run", () => {
+  assert.ok(chapters.includes("00-welcome.ipynb"), `found ${chapters.join(", ")}`);
+});
+
+for (const name of chapters) {
+  test(`${name} runs with quick=true and its checks pass`, { timeout: 300_000 }, async () => {
+    const report = await runNotebook(path.join(notebooksDir, name), {
+      parameters: { quick: true },
+      outDir,
+      server,
+      writeReport: false,
+      timeoutSec: 240,
+    });
+    const failed = report.status !== "ok" ? `\n${report.error?.message ?? ""}` : "";
+    console.log(`# ${name}: ${report.status}, ${report.seconds.toFixed(1)} s`);
+    assert.equal(report.status, "ok", `${name} failed${failed}`);
+    const copy = JSON.parse(fs.readFileSync(path.join(outDir, name), "utf8")) as { cells: { outputs?: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
+    const text = JSON.stringify(copy.cells.map((c) => c.outputs ?? []));
+    assert.ok(!text.includes("✘"), `${name}: a failed check was printed`);
+  });
+}
