@@ -152,6 +152,7 @@ export async function runLabOps(opts: OpsOptions): Promise<LabResult[]> {
     const rhs = rng.normals(n);
     await time({ id: "eigh_512", op: "eigh f64 512 (values + vectors)", kind: "linalg" }, f64Path(), () => la.eigh(sym));
     await time({ id: "eigvalsh_512", op: "eigvalsh f64 512", kind: "linalg" }, f64Path(), () => la.eigvalsh(sym));
+    await time({ id: "cholesky_512", op: "Cholesky factor f64 512", flops: n ** 3 / 3, kind: "linalg" }, f64Path(), () => la.cholesky(spd));
     await time({ id: "cholesky_solve_512", op: "Cholesky solve f64 512", flops: n ** 3 / 3 + 2 * n * n, kind: "linalg" }, f64Path(), () => la.choleskySolve(spd, rhs));
     await time({ id: "solve_512", op: "LU solve f64 512", flops: (2 * n ** 3) / 3, kind: "linalg" }, f64Path(), () => la.solve(spd, rhs));
   }
