@@ -125,3 +125,20 @@ test("without the addon (simulated), the JS path is chosen and gives the same an
     la.resetLinalgBackend();
   }
 });
+
+test("scripts/build-native.js never fails the install: a broken compiler or a skip gives one line and exit 0", () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const path = require("path") as typeof import("path");
+  const script = path.resolve(__dirname, "..", "..", "..", "..", "scripts", "build-native.js"); // from build/ts/tests/unit
+  const skip = spawnSync(process.execPath, [script], { encoding: "utf8", env: { ...process.env, GENLAB_SKIP_NATIVE: "1" } });
+  assert.equal(skip.status, 0);
+  assert.match(skip.stdout, /skipped.*pure-JS/);
+  const tmpOut = require("fs").mkdtempSync(path.join(require("os").tmpdir(), "genlab-native-"));
+  // a compiler that always fails: the existing addon (if any) stays, the message names the cause
+  const bad = spawnSync(process.execPath, [script, "--force"], { encoding: "utf8", env: { ...process.env, CC: "false", TMPDIR: tmpOut } });
+  assert.equal(bad.status, 0);
+  assert.equal(bad.stdout.trim().split("\n").length, 1);
+  assert.match(bad.stdout, /could not build|does not load|Node's headers|not supported/);
+  assert.match(bad.stdout, /pure-JS/);
+});
