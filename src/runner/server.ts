@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
@@ -26,6 +27,8 @@ export interface ServerInfo {
 /** A server this process started; `stop()` shuts it and its kernels down. */
 export interface LocalServer extends ServerInfo {
   process: ChildProcess;
+  /** JUPYTER_RUNTIME_DIR of this server (kernel connection files). */
+  runtimeDir: string;
   stop(): Promise<void>;
 }
 
@@ -156,7 +159,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     "--ContentsManager.allow_hidden=True",
   ];
   if (process.getuid?.() === 0) args.push("--allow-root");
-  const env = { ...process.env, JUPYTER_PATH: jupyterPath };
+  // A private runtime dir: kernels get their connection file there, so their command line names it
+  // and we can find them. jupyter_client starts each kernel in a new session (setsid), so killing
+  // the server's process group alone would orphan kernels when the server cannot stop gracefully.
+  const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-jupyter-runtime-"));
+  const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: runtimeDir };
   const child = spawn(python, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   const keep = (d: Buffer) => { log = (log + d.toString()).slice(-4000); };
@@ -171,9 +178,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     url: `http://127.0.0.1:${port}/`,
     token,
     rootDir,
+    runtimeDir,
     process: child,
     stop() {
-      stopping ??= stopProcessGroup(child);
+      stopping ??= stopProcessGroup(child).then(() => {
+        killProcessesNaming(runtimeDir);
+        fs.rmSync(runtimeDir, { recursive: true, force: true });
+      });
       return stopping;
     },
   };
@@ -208,10 +219,37 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Pro
   }
 }
 
-/** Synchronous last-resort kill (for process 'exit' handlers, where nothing async runs). */
+/**
+ * SIGKILL every process whose command line contains `marker` (Linux /proc; a no-op elsewhere).
+ * Used with a server's private runtime dir to find kernels that outlived their server.
+ */
+export function killProcessesNaming(marker: string): number {
+  let killed = 0;
+  let pids: string[];
+  try {
+    pids = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker)) {
+        process.kill(Number(pid), "SIGKILL");
+        killed++;
+      }
+    } catch { /* gone or not ours to read */ }
+  }
+  return killed;
+}
+
+/** Synchronous last-resort kill (for process 'exit' handlers, where nothing async runs): server and its kernels. */
 export function killServerNow(server: LocalServer): void {
-  if (server.process.pid === undefined || server.process.exitCode !== null) return;
-  try { process.kill(-server.process.pid, "SIGKILL"); } catch { /* gone */ }
+  if (server.process.pid !== undefined && server.process.exitCode === null) {
+    try { process.kill(-server.process.pid, "SIGKILL"); } catch { /* gone */ }
+  }
+  killProcessesNaming(server.runtimeDir);
+  try { fs.rmSync(server.runtimeDir, { recursive: true, force: true }); } catch { /* best effort */ }
 }
 
 /** Normalise a user-given server URL (ensure a trailing slash so relative API paths resolve under it). */
