@@ -257,3 +257,31 @@ export function normalQuantile(p: number): number {
   const q = p - 0.5, r = q * q;
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
+
+/**
+ * Exponent of a learning curve measured over several seeds: fit y = A n^-a to the seed-averaged curve,
+ * and get the interval by resampling whole seeds (a cluster bootstrap: the points of one seed share a
+ * design and a teacher, so they are not independent). errors[s][i] is seed s at ns[i].
+ */
+export function bootstrapCurveExponent(
+  ns: number[],
+  errors: number[][],
+  opts: { B?: number; seed?: number; level?: number; offset?: boolean } = {},
+): BootstrapResult<PowerLawFit> & { mean: number[] } {
+  const S = errors.length;
+  if (S === 0) throw new RangeError("bootstrapCurveExponent: no seeds");
+  const meanOf = (rows: number[][]): number[] => ns.map((_, i) => rows.reduce((s, r) => s + r[i], 0) / rows.length);
+  const fitter = (y: number[]): PowerLawFit => (opts.offset ? fitPowerLawOffset(ns, y) : fitPowerLaw(ns, y));
+  const mean = meanOf(errors);
+  const fit = fitter(mean);
+  const B = opts.B ?? 500;
+  const rng = new Rng(opts.seed ?? 0);
+  const draws = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    const pick = Array.from({ length: S }, () => errors[rng.int(S)]);
+    draws[b] = fitter(meanOf(pick)).a;
+  }
+  draws.sort();
+  const level = opts.level ?? 0.95;
+  return { fit, aCI: percentileInterval(draws, level), level, draws, mean };
+}

@@ -21,6 +21,7 @@
  */
 import { Rng } from "../random";
 import * as la from "../linalg";
+import { mnist, binaryTargets } from "../data/mnist";
 
 type Matrix = la.Matrix;
 
@@ -337,4 +338,117 @@ export function mse(a: ArrayLike<number> | Matrix, b: ArrayLike<number> | Matrix
   let s = 0;
   for (let i = 0; i < x.length; i++) s += (x[i] - y[i]) ** 2;
   return s / x.length;
+}
+
+// ------------------------------------------------------------------ experiments of chapter 04
+
+export interface KernelMcComparison {
+  /** Angles between the first input and each input. */
+  theta: number[];
+  /** Analytic NNGP / NTK between x(0) and x(theta), and their Monte-Carlo estimates. */
+  nngp: number[];
+  ntk: number[];
+  nngpMc: number[];
+  ntkMc: number[];
+  /** Largest |MC - analytic| over the whole kernel matrix, relative to the analytic K(x, x). */
+  maxDevNngp: number;
+  maxDevNtk: number;
+  /** Root-mean-square of the same relative deviations over the kernel matrix. */
+  rmsDevNngp: number;
+  rmsDevNtk: number;
+}
+
+/**
+ * Analytic NNGP/NTK against Monte Carlo on inputs spread over a circle (angles in [0, pi]): the NNGP
+ * from `nets` random networks of width `width`, the NTK averaged over `nets` finite networks'
+ * empirical NTKs.
+ */
+export function kernelMonteCarlo(
+  o: NetKernelOptions & { width: number; nets: number; angles: number[]; inputDim: number },
+  rng: Rng,
+): KernelMcComparison {
+  const X = circleInputs(o.angles, o.inputDim, rng);
+  const exact = netKernels(X, X, o);
+  const mcG = empiricalNngp(X, o.width, o, rng);
+  const n = X.rows;
+  const mcT = new Float64Array(n * n);
+  for (let t = 0; t < o.nets; t++) {
+    const e = empiricalNtk(X, o.width, o, rng).ntk;
+    for (let i = 0; i < n * n; i++) mcT[i] += e.data[i] / o.nets;
+  }
+  let dg = 0, dt = 0, sg = 0, st = 0;
+  for (let i = 0; i < n * n; i++) {
+    const eg = Math.abs(mcG.data[i] - exact.nngp.data[i]) / exact.nngp.data[0];
+    const et = Math.abs(mcT[i] - exact.ntk.data[i]) / exact.ntk.data[0];
+    dg = Math.max(dg, eg); dt = Math.max(dt, et); sg += eg * eg; st += et * et;
+  }
+  return {
+    theta: Array.from(o.angles),
+    nngp: Array.from(exact.nngp.data.subarray(0, n)),
+    ntk: Array.from(exact.ntk.data.subarray(0, n)),
+    nngpMc: Array.from(mcG.data.subarray(0, n)),
+    ntkMc: Array.from(mcT.subarray(0, n)),
+    maxDevNngp: dg,
+    maxDevNtk: dt,
+    rmsDevNngp: Math.sqrt(sg / (n * n)),
+    rmsDevNtk: Math.sqrt(st / (n * n)),
+  };
+}
+
+/**
+ * Root-mean-square relative deviation of one network's empirical NTK from the analytic NTK, for each
+ * width (averaged over `reps` networks): the finite-width fluctuation, expected to fall as width^-1/2.
+ */
+export function ntkDeviationVsWidth(
+  o: NetKernelOptions & { widths: number[]; reps: number; angles: number[]; inputDim: number },
+  rng: Rng,
+): number[] {
+  const X = circleInputs(o.angles, o.inputDim, rng);
+  const exact = netKernels(X, X, o).ntk;
+  return o.widths.map((w) => {
+    let s = 0;
+    for (let r = 0; r < o.reps; r++) {
+      const e = empiricalNtk(X, w, o, rng).ntk;
+      let q = 0;
+      for (let i = 0; i < e.data.length; i++) q += ((e.data[i] - exact.data[i]) / exact.data[0]) ** 2;
+      s += q / e.data.length;
+    }
+    return Math.sqrt(s / o.reps);
+  });
+}
+
+/**
+ * Learning curve of Laplace-kernel ridgeless regression on MNIST: target +1 / -1 (even / odd digit by
+ * default), training sets of each size in `ns` (nested prefixes of one seeded draw), a fixed test set
+ * per seed, lengthscale = median pairwise distance of the training images unless given. Returns the
+ * test mean squared error and the classification error (sign of the prediction) per seed and n.
+ */
+export function mnistKernelCurve(
+  o: { ns: number[]; nTest: number; seeds: number; seed?: number; lengthscale?: number; kernel?: "laplace" | "rbf"; side?: number; ridge?: number },
+  onProgress?: (done: number, total: number) => void,
+): { mse: number[][]; classError: number[][]; lengthscale: number[] } {
+  const nMax = Math.max(...o.ns);
+  const out = { mse: [] as number[][], classError: [] as number[][], lengthscale: [] as number[] };
+  const kern = (A: Matrix, B: Matrix, l: number): Matrix => (o.kernel === "rbf" ? rbfKernel(A, B, l) : laplaceKernel(A, B, l));
+  let done = 0;
+  for (let s = 0; s < o.seeds; s++) {
+    const { train, test } = mnist({ nTrain: nMax, nTest: o.nTest, seed: (o.seed ?? 0) * 1000 + s, side: o.side });
+    const ytr = binaryTargets(train), yte = binaryTargets(test);
+    const l = o.lengthscale ?? medianDistance(train.x);
+    out.lengthscale.push(l);
+    const m1: number[] = [], c1: number[] = [];
+    for (const n of o.ns) {
+      const Xn: Matrix = { rows: n, cols: train.d, data: train.x.data.subarray(0, n * train.d) };
+      const model = kernelRidgeFit(kern(Xn, Xn, l), ytr.subarray(0, n), o.ridge ?? 0);
+      const pred = kernelRidgePredict(kern(test.x, Xn, l), model).data;
+      m1.push(mse(pred, yte));
+      let wrong = 0;
+      for (let i = 0; i < yte.length; i++) if (Math.sign(pred[i]) !== yte[i]) wrong++;
+      c1.push(wrong / yte.length);
+      onProgress?.(++done, o.seeds * o.ns.length);
+    }
+    out.mse.push(m1);
+    out.classError.push(c1);
+  }
+  return out;
 }
