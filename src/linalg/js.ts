@@ -2,12 +2,12 @@
  * Pure-JS float64 kernels: the reference path, and the fallback when the native BLAS/LAPACK addon
  * (native/, see src/linalg/native.ts) is not built. All arrays are row-major.
  *
- * Written by hand rather than taken from npm: ml-matrix (the best-kept JS linear-algebra package)
- * stores matrices as arrays of rows and ports JAMA with column-wise inner loops; measured on this
- * machine it needs about 1.4 s for a 512x512 symmetric eigendecomposition and about 100 ms for a
- * Cholesky solve (docs/performance.md, stack-facts), while the loops below, written so that every
- * inner loop runs over contiguous memory, are several times faster. No npm package offers
- * BLAS-style blocked matmul on Float64Array either.
+ * Written by hand rather than taken from npm: ml-matrix 6 (the best-kept JS linear-algebra package)
+ * stores matrices as arrays of rows and ports JAMA with column-wise inner loops. Measured side by
+ * side on this project's 2-core EPYC (Node 20, pure JS both): matmul 512 411 ms (ml-matrix) vs
+ * 115 ms (below), symmetric eigendecomposition 512 1149 ms vs 492 ms, Cholesky solve 512 79 ms vs
+ * 48 ms. The loops below win because every inner loop runs over contiguous Float64Array memory.
+ * This is only the fallback: with the native addon these run on OpenBLAS/LAPACK (docs/performance.md).
  */
 import { transposeData } from "./matrix";
 
