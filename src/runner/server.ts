@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
+import { findProjectRoot, readJupyterConfig } from "../project/paths";
 
 /** Where a Jupyter server is and how to authenticate. */
 export interface ServerInfo {
@@ -37,33 +38,12 @@ export class RunnerSetupError extends Error {
   override name = "RunnerSetupError";
 }
 
-/**
- * The project root: the nearest folder above `from` whose package.json is named "genlab". The
- * runner is compiled to dist/ and build/ts/, so it is found by walking up rather than by a fixed
- * relative path.
- */
+/** The project root (see src/project/paths.ts); a RunnerSetupError when not inside the project. */
 export function projectRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, "utf8")).name === "genlab") return dir;
-      } catch { /* unreadable package.json: keep walking */ }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new RunnerSetupError(`cannot find the genlab project root above ${from}`);
-    dir = up;
-  }
-}
-
-interface JupyterJson { python?: string; jupyterPath?: string }
-
-function readJupyterJson(root: string): JupyterJson {
   try {
-    return JSON.parse(fs.readFileSync(path.join(root, ".jupyter-local", "jupyter.json"), "utf8")) as JupyterJson;
-  } catch {
-    return {};
+    return findProjectRoot(from);
+  } catch (e) {
+    throw new RunnerSetupError((e as Error).message);
   }
 }
 
@@ -78,7 +58,7 @@ function hasJupyterServer(python: string): boolean {
  * RunnerSetupError telling the user to run `npm run setup` when none has the module.
  */
 export function findPython(root: string): string {
-  const candidates = [readJupyterJson(root).python, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
+  const candidates = [readJupyterConfig(root)?.python, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
   for (const py of [...new Set(candidates)]) if (hasJupyterServer(py)) return py;
   throw new RunnerSetupError(`no Jupyter server found (tried ${[...new Set(candidates)].join(", ")} with "import jupyter_server"); run \`npm run setup\` first`);
 }
@@ -141,10 +121,8 @@ export interface StartServerOptions {
 export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
   const root = opts.root ?? projectRoot();
   const python = findPython(root);
-  const jj = readJupyterJson(root);
-  // This checkout's own kernelspec first (jupyter.json may come from another checkout), then the recorded one.
-  const local = path.join(root, ".jupyter-local", "share", "jupyter");
-  const jupyterPath = fs.existsSync(path.join(local, "kernels", "tslab", "kernel.json")) || !jj.jupyterPath ? local : jj.jupyterPath;
+  // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder).
+  const jupyterPath = path.join(root, ".jupyter-local", "share", "jupyter");
   if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
     throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
   }
