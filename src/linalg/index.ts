@@ -6,7 +6,7 @@
  * it is built (`npm run build:native`), else pure JS; `linalgBackend()` says which and why, and
  * `GENLAB_LINALG=js` forces the JS path. Both paths agree to rounding (tests/unit/linalg*.test.ts).
  */
-import { choose, kernels, Kernels } from "./backend";
+import { choose, kernels, jsKernels, Kernels } from "./backend";
 import {
   Matrix, VectorLike, assertMatrix, assertFinite, shapeOf, isMatrix, transposeData,
 } from "./matrix";
@@ -66,13 +66,8 @@ export function matmul(a: Matrix, b: Matrix, opts: { transA?: boolean; transB?: 
     );
   }
   // tiny products: the native call overhead exceeds the work
-  const K: Kernels = m * n * k < 4096 ? jsK() : kernels();
+  const K: Kernels = m * n * k < 4096 ? jsKernels : kernels();
   return { rows: m, cols: n, data: K.gemm(tA, tB, m, n, k, a.data, b.data) };
-}
-
-function jsK(): Kernels {
-  // lazy import keeps the module graph simple
-  return (require("./backend") as typeof import("./backend")).jsKernels;
 }
 
 /** X^T X (cols x cols). */

@@ -1,6 +1,6 @@
 /**
  * Pure-JS float64 kernels: the reference path, and the fallback when the native BLAS/LAPACK addon
- * (native/, see src/linalg/native.ts) is not built. All arrays are row-major.
+ * (native/, loaded by src/linalg/backend.ts) is not built. All arrays are row-major.
  *
  * Written by hand rather than taken from npm: ml-matrix 6 (the best-kept JS linear-algebra package)
  * stores matrices as arrays of rows and ports JAMA with column-wise inner loops. Measured side by
