@@ -41,3 +41,39 @@ test("generic bootstrap of a mean and percentile intervals", () => {
   assert.ok(r.ci[1] - r.ci[0] > 0.3 && r.ci[1] - r.ci[0] < 0.5, `ci ${r.ci}`);
   assert.deepEqual(percentileInterval([1, 2, 3, 4, 5], 0.5), [2, 4]);
 });
+
+import { bootstrapCurveExponent, bootstrapSpectrumFit, normalQuantile } from "../../src/fit/powerlaw";
+import { covarianceSpectrum, toeplitzPowerLawCovariance, gaussianWithFactor } from "../../src/theory/marchenkoPastur";
+import * as la from "../../src/linalg";
+
+test("normal quantiles", () => {
+  assert.ok(Math.abs(normalQuantile(0.975) - 1.959963985) < 1e-8);
+  assert.ok(Math.abs(normalQuantile(0.001) + 3.090232306) < 1e-8);
+  assert.equal(normalQuantile(0.5), 0);
+});
+
+test("seed-bootstrap of a learning-curve exponent covers the truth", () => {
+  const rng = new Rng(8), ns = [16, 32, 64, 128, 256];
+  const errors = Array.from({ length: 12 }, () => { const f = Math.exp(0.3 * rng.normal()); return ns.map((n) => f * n ** -0.7 * Math.exp(0.05 * rng.normal())); });
+  const b = bootstrapCurveExponent(ns, errors, { B: 300, seed: 1 });
+  assert.ok(b.aCI[0] <= 0.7 && 0.7 <= b.aCI[1] && b.aCI[1] - b.aCI[0] < 0.1, `CI ${b.aCI}`);
+  assert.equal(b.mean.length, ns.length);
+});
+
+test("Toeplitz power-law covariance: spectrum exponent ~ beta; half-sample interval has a sensible width", () => {
+  const d = 200, beta = 1.5;
+  const C = toeplitzPowerLawCovariance(d, beta);
+  assert.ok(Math.abs(C.data[0] - 1) < 1e-12 && Math.abs(C.data[1] - C.data[d + 2]) < 1e-15);
+  const pop = la.eigvalsh(C).reverse();
+  const f = fitSpectrum(pop, 5, 60);
+  assert.ok(Math.abs(f.a - beta) < 0.1, `population rate ${f.a}`);
+  const X = gaussianWithFactor(1600, la.cholesky(C), new Rng(2));
+  const spec = (M: { rows: number; cols: number; data: Float64Array }) => covarianceSpectrum(M, { center: false });
+  const hs = bootstrapSpectrumFit(X, spec, 5, 60, { B: 30, seed: 3 });
+  // independent estimate of the standard error: spread over 4 disjoint quarters, scaled to the full size
+  const q = [0, 1, 2, 3].map((k) => fitSpectrum(spec({ rows: 400, cols: d, data: X.data.slice(k * 400 * d, (k + 1) * 400 * d) }), 5, 60).a);
+  const m = q.reduce((s, v) => s + v, 0) / 4, sdQ = Math.sqrt(q.reduce((s, v) => s + (v - m) ** 2, 0) / 3);
+  assert.ok(hs.se > sdQ / 2 / 4 && hs.se < (sdQ / 2) * 4, `half-sample se ${hs.se} vs quarter-based ${sdQ / 2}`);
+  assert.ok(hs.aCI[0] < hs.fit.a && hs.fit.a < hs.aCI[1]);
+  assert.ok(Math.abs(hs.fit.a - f.a) < 0.1);
+});
