@@ -43,9 +43,15 @@ function firstLine(s) {
 
 if (process.env.GENLAB_SKIP_NATIVE) done("skipped (GENLAB_SKIP_NATIVE is set);", false);
 if (process.platform === "win32") done("not supported on Windows;", false);
-if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs > fs.statSync(src).mtimeMs && verify(out).ok) {
-  if (!quiet) console.log(`build-native: ${path.relative(root, out)} is up to date.`);
-  process.exit(0);
+if (fs.existsSync(out)) {
+  const fresh = fs.statSync(out).mtimeMs > fs.statSync(src).mtimeMs;
+  const ok = verify(out).ok;
+  if (!force && fresh && ok) {
+    if (!quiet) console.log(`build-native: ${path.relative(root, out)} is up to date.`);
+    process.exit(0);
+  }
+  // an addon that no longer loads (its libraries were removed, another Node ABI...) must not stay
+  if (!ok) fs.rmSync(out, { force: true });
 }
 
 function verify(file) {
