@@ -137,6 +137,23 @@ export function choleskySolve(a: Matrix, b: Rhs): Rhs {
   return rhsOut(r, a.rows);
 }
 
+/** log det A for symmetric positive definite A (from its Cholesky factor: 2 sum log L_ii). */
+export function logdetSPD(a: Matrix): number {
+  const l = cholesky(a);
+  let s = 0;
+  for (let i = 0; i < l.rows; i++) s += Math.log(l.data[i * l.rows + i]);
+  return 2 * s;
+}
+
+/** A^{-1} for a general square A (LU). Prefer solve() when only A^{-1} B is needed. */
+export function inv(a: Matrix): Matrix {
+  checkSquare(a, "inv");
+  const n = a.rows;
+  const e = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) e[i * n + i] = 1;
+  return solve(a, { rows: n, cols: n, data: e });
+}
+
 /** Solve A X = B for a general square A by LU with partial pivoting. */
 export function solve(a: Matrix, b: Float64Array): Float64Array;
 export function solve(a: Matrix, b: Matrix): Matrix;

@@ -97,6 +97,8 @@ for (const mode of modes) {
     assert.ok(relErr(la.matvec(g, y), B.data.subarray(0, 50)) < 1e-9);
     const Y = la.solve(g, rand(rng, 50, 4));
     assert.equal(Y.rows, 50);
+    assert.ok(Math.abs(la.logdetSPD(a) - Math.log(la.eigvalsh(a).reduce((p, w) => p * w, 1))) < 1e-8 * 60);
+    assert.ok(la.norm(la.sub(la.matmul(g, la.inv(g)), la.eye(50))) < 1e-9);
     // not positive definite: the error names the pivot
     const bad = la.fromRows([[4, 2, 0], [2, 1, 0], [0, 0, 1]]);
     assert.throws(() => la.cholesky(bad), /not positive definite.*order 2 of 3/);
