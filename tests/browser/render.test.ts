@@ -42,7 +42,7 @@ test("figures and tables render offline in an nbconvert HTML export", { skip: ch
     });
     await page.goto(`file://${html}`);
     await page.waitForSelector(".genlab-plot .main-svg", { timeout: 30_000 });
-    const plots = await page.evaluate(() => document.querySelectorAll(".genlab-plot .js-plotly-plot").length);
+    const plots = await page.evaluate(() => document.querySelectorAll(".genlab-plot.js-plotly-plot").length);
     const tables = await page.evaluate(() => document.querySelectorAll(".genlab-table table").length);
     const traces = await page.evaluate(() => document.querySelectorAll(".genlab-plot .scatterlayer .trace").length);
     assert.ok(plots >= 1, `at least one plotly figure rendered (found ${plots})`);
@@ -52,4 +52,5 @@ test("figures and tables render offline in an nbconvert HTML export", { skip: ch
   } finally {
     await browser.close();
   }
+  fs.rmSync(out, { recursive: true, force: true });
 });
