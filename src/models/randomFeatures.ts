@@ -107,9 +107,10 @@ export interface RFCurve {
  * Test and train error of random-feature regression against the number of features P, averaged over
  * `seeds` independent draws of data, teacher noise and features. `data(rng)` returns a training set
  * and a test set with noiseless targets. Features are nested (model P uses the first P of the
- * largest map), so neighbouring P share randomness and the curve is smooth.
+ * largest map), so neighbouring P share randomness and the curve is smooth. Async only so that a
+ * notebook's live progress display updates between seeds: `const curves = await models.rfSweep({...})`.
  */
-export function rfSweep(opts: {
+export async function rfSweep(opts: {
   Ps: number[];
   ridges: number[];
   seeds: number;
@@ -117,7 +118,7 @@ export function rfSweep(opts: {
   rng: Rng;
   data: (rng: Rng) => { train: { X: Matrix; y: ArrayLike<number> }; test: { X: Matrix; f: ArrayLike<number> } };
   onProgress?: (done: number, total: number) => void;
-}): RFCurve[] {
+}): Promise<RFCurve[]> {
   const Pmax = Math.max(...opts.Ps);
   const runs: RFResult[][][] = opts.ridges.map(() => opts.Ps.map(() => []));
   const total = opts.seeds * opts.Ps.length;
@@ -138,6 +139,7 @@ export function rfSweep(opts: {
       });
       opts.onProgress?.(++done, total);
     });
+    await new Promise((resolve) => setImmediate(resolve)); // let a kernel flush live progress between seeds
   }
   return opts.ridges.map((ridge, ri) => {
     const stats = runs[ri].map((rs) => {
