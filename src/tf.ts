@@ -316,5 +316,5 @@ export async function backendInfo(): Promise<BackendInfo> {
 /** One line describing the active backend, for chapter headers and `npm run doctor`. */
 export async function describeBackend(): Promise<string> {
   const i = await backendInfo();
-  return `TensorFlow.js ${i.version}, backend '${i.name}': ${i.reason}`;
+  return `TensorFlow.js ${i.version}, backend '${i.name}': ${i.reason}${i.patches.length ? `; ${i.patches.join("; ")}` : ""}`;
 }

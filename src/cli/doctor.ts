@@ -82,6 +82,7 @@ async function checkCompute(): Promise<void> {
     const { backendInfo } = await import("../tf");
     const info = await backendInfo();
     add({ ok: true, needed: true, what: "TensorFlow.js", detail: `${info.version}, backend '${info.name}': ${info.reason}` });
+    for (const p of info.patches) add({ ok: true, needed: true, what: "  matmul", detail: p });
     if (info.name !== "tensorflow") {
       add({ ok: false, needed: false, what: "tfjs-node", detail: "not installed (optional accelerator; needs Google storage at install time)", fix: "npm install @tensorflow/tfjs-node  (see environment.md)" });
     }
