@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { biasVarianceCurve, isotropicRiskTrials, legendreFeatures, minNormSpikesBath, meanSquaredError as mse, predict, ridgeFit } from "../../src/models/linear";
-import { fitRandomFeatures, randomFeatureMap, erfApprox as erf } from "../../src/models/randomFeatures";
+import { fitRandomFeatures, randomFeatureMap, rfSweep, erfApprox as erf } from "../../src/models/randomFeatures";
 import { gaussianInputs, linearRegressionSet, linearTeacher } from "../../src/data/gaussian";
 import { targets1D } from "../../src/data/oned";
 import { ridgelessRiskFinite } from "../../src/theory/ridgeless";
@@ -90,4 +90,19 @@ test("bias-variance curve: bias falls and variance rises with degree; test = bia
   for (const p of pts) assert.ok(Math.abs(p.testMse - p.bias2 - p.variance) < 1e-12);
   const L = legendreFeatures([0.3], 3).data;
   assert.ok(Math.abs(L[3] - 0.5 * (5 * 0.027 - 0.9)) < 1e-12);
+});
+
+test("rfSweep: ridgeless test error peaks at P = n, a ridge removes the peak, train error 0 past it", async () => {
+  const d = 5, n = 30;
+  const [ridgeless, ridged] = await rfSweep({
+    Ps: [10, 30, 90], ridges: [0, 1e-2], seeds: 4, act: "relu", rng: new Rng(7),
+    data: (r) => {
+      const t = linearTeacher(d, { r2: 1, sigma: 0.5 }, r);
+      const s = new Float64Array(d).fill(1);
+      return { train: linearRegressionSet(n, s, t, r), test: linearRegressionSet(200, s, t, r) };
+    },
+  });
+  assert.ok(ridgeless.testMean[1] > 5 * ridgeless.testMean[0] && ridgeless.testMean[1] > 5 * ridgeless.testMean[2], ridgeless.testMean.join(" "));
+  assert.ok(ridgeless.trainMean[1] < 1e-16 && ridgeless.trainMean[2] < 1e-16 && ridgeless.trainMean[0] > 1e-3);
+  assert.ok(ridged.testMean[1] < 0.2 * ridgeless.testMean[1]);
 });
