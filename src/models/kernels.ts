@@ -356,42 +356,63 @@ export interface KernelMcComparison {
   /** Root-mean-square of the same relative deviations over the kernel matrix. */
   rmsDevNngp: number;
   rmsDevNtk: number;
+  /**
+   * Root-mean-square over entries of |MC mean - analytic| / (standard error of the MC mean), the
+   * standard error estimated from the spread between the networks: about 1 when the formula is right
+   * (the ratio is t-distributed with nets - 1 degrees of freedom, so its rms is sqrt((k-1)/(k-3)) for k nets).
+   */
+  zNngp: number;
+  zNtk: number;
 }
 
 /**
  * Analytic NNGP/NTK against Monte Carlo on inputs spread over a circle (angles in [0, pi]): the NNGP
- * from `nets` random networks of width `width`, the NTK averaged over `nets` finite networks'
- * empirical NTKs.
+ * from `nets` random networks of width `width` (each from its last hidden layer), the NTK averaged over
+ * `nets` finite networks' empirical NTKs; the spread between networks gives the Monte-Carlo error.
  */
 export function kernelMonteCarlo(
   o: NetKernelOptions & { width: number; nets: number; angles: number[]; inputDim: number },
   rng: Rng,
 ): KernelMcComparison {
+  if (o.nets < 2) throw new RangeError("kernelMonteCarlo: need at least 2 networks to estimate the Monte-Carlo error");
   const X = circleInputs(o.angles, o.inputDim, rng);
   const exact = netKernels(X, X, o);
-  const mcG = empiricalNngp(X, o.width, o, rng);
-  const n = X.rows;
-  const mcT = new Float64Array(n * n);
+  const n = X.rows, nn = n * n;
+  // one estimate per network: mean and standard error per entry
+  const sumG = new Float64Array(nn), sqG = new Float64Array(nn), sumT = new Float64Array(nn), sqT = new Float64Array(nn);
   for (let t = 0; t < o.nets; t++) {
-    const e = empiricalNtk(X, o.width, o, rng).ntk;
-    for (let i = 0; i < n * n; i++) mcT[i] += e.data[i] / o.nets;
+    const g = empiricalNngp(X, o.width, { ...o, nets: 1 }, rng).data;
+    const e = empiricalNtk(X, o.width, o, rng).ntk.data;
+    for (let i = 0; i < nn; i++) { sumG[i] += g[i]; sqG[i] += g[i] * g[i]; sumT[i] += e[i]; sqT[i] += e[i] * e[i]; }
   }
-  let dg = 0, dt = 0, sg = 0, st = 0;
-  for (let i = 0; i < n * n; i++) {
-    const eg = Math.abs(mcG.data[i] - exact.nngp.data[i]) / exact.nngp.data[0];
-    const et = Math.abs(mcT[i] - exact.ntk.data[i]) / exact.ntk.data[0];
-    dg = Math.max(dg, eg); dt = Math.max(dt, et); sg += eg * eg; st += et * et;
-  }
+  const k = o.nets;
+  const stats = (sum: Float64Array, sq: Float64Array, ref: Float64Array) => {
+    let mx = 0, s2 = 0, z2 = 0, zc = 0;
+    const mean = new Float64Array(nn);
+    for (let i = 0; i < nn; i++) {
+      mean[i] = sum[i] / k;
+      const v = Math.max(0, (sq[i] - k * mean[i] * mean[i]) / (k - 1));
+      const se = Math.sqrt(v / k);
+      const dev = Math.abs(mean[i] - ref[i]);
+      mx = Math.max(mx, dev / ref[0]);
+      s2 += (dev / ref[0]) ** 2;
+      if (se > 1e-12 * Math.abs(ref[0])) { z2 += (dev / se) ** 2; zc++; }
+    }
+    return { mean, max: mx, rms: Math.sqrt(s2 / nn), z: Math.sqrt(z2 / Math.max(1, zc)) };
+  };
+  const G = stats(sumG, sqG, exact.nngp.data), T = stats(sumT, sqT, exact.ntk.data);
   return {
     theta: Array.from(o.angles),
     nngp: Array.from(exact.nngp.data.subarray(0, n)),
     ntk: Array.from(exact.ntk.data.subarray(0, n)),
-    nngpMc: Array.from(mcG.data.subarray(0, n)),
-    ntkMc: Array.from(mcT.subarray(0, n)),
-    maxDevNngp: dg,
-    maxDevNtk: dt,
-    rmsDevNngp: Math.sqrt(sg / (n * n)),
-    rmsDevNtk: Math.sqrt(st / (n * n)),
+    nngpMc: Array.from(G.mean.subarray(0, n)),
+    ntkMc: Array.from(T.mean.subarray(0, n)),
+    maxDevNngp: G.max,
+    maxDevNtk: T.max,
+    rmsDevNngp: G.rms,
+    rmsDevNtk: T.rms,
+    zNngp: G.z,
+    zNtk: T.z,
   };
 }
 
