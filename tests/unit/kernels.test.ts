@@ -77,3 +77,27 @@ test("kernel ridge(less) regression: interpolation, ridge equals the primal ridg
   const d01 = X.data.slice(0, d).reduce((s, v, j) => s + (v - X.data[d + j]) ** 2, 0);
   assert.ok(Math.abs(R.data[1] - Math.exp(-d01 / (2 * 1.5 * 1.5))) < 1e-12);
 });
+
+import { kernelMonteCarlo, ntkDeviationVsWidth, mnistKernelCurve } from "../../src/models/kernels";
+
+test("kernelMonteCarlo: deviations are Monte-Carlo noise (rms z ~ 1), and a wrong kernel is detected", () => {
+  const angles = [0, 0.5, 1, 1.5, 2, 2.5, 3];
+  const ok = kernelMonteCarlo({ depth: 2, width: 512, nets: 12, angles, inputDim: 8 }, new Rng(4));
+  assert.ok(ok.zNngp < 4 && ok.zNtk < 4, `z ${ok.zNngp} ${ok.zNtk}`);
+  assert.equal(ok.nngp.length, angles.length);
+  // compare networks with sigma_w^2 = 2 against the kernel of sigma_w^2 = 2.2: z must blow up
+  const X = circleInputs(angles, 8, new Rng(5));
+  const wrong = netKernels(X, X, { depth: 2, sigmaW2: 2.2 }).nngp;
+  const mcn = empiricalNngp(X, 512, { depth: 2, nets: 12 }, new Rng(6));
+  let worst = 0;
+  for (let i = 0; i < wrong.data.length; i++) worst = Math.max(worst, Math.abs(mcn.data[i] - wrong.data[i]) / wrong.data[0]);
+  assert.ok(worst > 0.1, `a 10% change of sigma_w^2 shows up: ${worst}`);
+  const dev = ntkDeviationVsWidth({ depth: 1, widths: [64, 1024], reps: 4, angles, inputDim: 8 }, new Rng(7));
+  assert.ok(dev[1] < dev[0] / 2, `NTK fluctuations shrink with width: ${dev}`);
+});
+
+test("mnistKernelCurve: error falls with n; nested training sets", () => {
+  const r = mnistKernelCurve({ ns: [50, 200], nTest: 200, seeds: 1 });
+  assert.ok(r.mse[0][1] < r.mse[0][0], `mse ${r.mse[0]}`);
+  assert.ok(r.classError[0][1] < 0.3 && r.lengthscale[0] > 1);
+});
