@@ -61,8 +61,10 @@ export function axesLayout(o: AxesOptions): Record<string, unknown> {
     xaxis: { title: { text: o.xLabel ?? "" }, type: o.logX ? "log" : "linear" },
     yaxis: { title: { text: o.yLabel ?? "" }, type: o.logY ? "log" : "linear" },
     height: o.height ?? 420,
-    margin: { t: o.title ? 50 : 20, r: 20 },
-    legend: { orientation: "h", y: -0.2 },
+    // The legend sits in a row above the plot area: below it, it collides with the x-axis title
+    // whenever tick labels take two lines (log axes).
+    margin: { t: o.title ? 80 : 40, r: 20 },
+    legend: { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" },
     shapes,
     annotations,
   };

@@ -16,7 +16,10 @@ const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-chapters-"));
 let server: LocalServer;
 
 before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); });
+after(async () => {
+  await server?.stop();
+  fs.rmSync(outDir, { recursive: true, force: true });
+});
 
 test("there are chapters to run", () => {
   assert.ok(chapters.includes("00-welcome.ipynb"), `found ${chapters.join(", ")}`);
