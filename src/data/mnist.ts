@@ -9,13 +9,10 @@
  * tensors' Float32 copies for TensorFlow.js.
  */
 import { Rng } from "../random";
+import type { Matrix } from "../linalg";
 
-/** A dense row-major float64 matrix (the same shape as linalg's `Matrix`). */
-export interface DenseMatrix {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
+/** A dense row-major float64 matrix: linalg's `Matrix` ({ rows, cols, data }). */
+export type DenseMatrix = Matrix;
 
 /** All digits in the package: `pixels` is 10000 x 784 (row-major, values in [0, 1]). */
 export interface MnistRaw {
