@@ -9,7 +9,7 @@
  */
 import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
-import { meanSquaredError as mse, predict, ridgeFit } from "./linear";
+import { meanSquaredError as mse, predict, ridgeFit, ridgePath } from "./linear";
 
 export type FeatureActivation = "relu" | "erf" | "tanh";
 
@@ -131,8 +131,9 @@ export async function rfSweep(opts: {
     opts.Ps.forEach((P, pi) => {
       const Ftr = map.features(train.X, P);
       const Fte = map.features(test.X, P);
+      const coefs = ridgePath(Ftr, train.y, opts.ridges);
       opts.ridges.forEach((ridge, ri) => {
-        const { coef } = ridgeFit(Ftr, train.y, ridge);
+        const coef = coefs[ri];
         let c2 = 0;
         for (const c of coef) c2 += c * c;
         runs[ri][pi].push({ P, ridge, trainMse: mse(predict(Ftr, coef), train.y), testMse: mse(predict(Fte, coef), test.f), coefNorm2: c2 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { biasVarianceCurve, isotropicRiskTrials, legendreFeatures, minNormSpikesBath, meanSquaredError as mse, predict, ridgeFit } from "../../src/models/linear";
+import { biasVarianceCurve, isotropicRiskTrials, legendreFeatures, minNormSpikesBath, meanSquaredError as mse, predict, ridgeFit, ridgePath } from "../../src/models/linear";
 import { fitRandomFeatures, randomFeatureMap, rfSweep, erfApprox as erf } from "../../src/models/randomFeatures";
 import { gaussianInputs, linearRegressionSet, linearTeacher } from "../../src/data/gaussian";
 import { targets1D } from "../../src/data/oned";
@@ -105,4 +105,18 @@ test("rfSweep: ridgeless test error peaks at P = n, a ridge removes the peak, tr
   assert.ok(ridgeless.testMean[1] > 5 * ridgeless.testMean[0] && ridgeless.testMean[1] > 5 * ridgeless.testMean[2], ridgeless.testMean.join(" "));
   assert.ok(ridgeless.trainMean[1] < 1e-16 && ridgeless.trainMean[2] < 1e-16 && ridgeless.trainMean[0] > 1e-3);
   assert.ok(ridged.testMean[1] < 0.2 * ridgeless.testMean[1]);
+});
+
+test("ridgePath equals ridgeFit for each penalty (primal, dual, near-square)", () => {
+  const rng = new Rng(8);
+  for (const [n, p] of [[40, 10], [20, 60], [30, 29]]) {
+    const X = gaussianInputs(n, new Float64Array(p).fill(1), rng);
+    const y = rng.normals(n);
+    const ridges = [0, 1e-3, 0.1];
+    const path = ridgePath(X, y, ridges);
+    ridges.forEach((r, i) => {
+      const w = ridgeFit(X, y, r).coef;
+      for (let j = 0; j < p; j++) assert.ok(Math.abs(w[j] - path[i][j]) < 1e-8 * (1 + Math.abs(w[j])), `n=${n} p=${p} ridge=${r}`);
+    });
+  }
 });
