@@ -107,39 +107,63 @@ export function simulateLinearLearningCurve(
   spectrum: ArrayLike<number>,
   ns: number[],
   seeds: number,
-  rng: { normals(n: number): Float64Array; fork(): unknown },
-  la: {
-    outer(x: { rows: number; cols: number; data: Float64Array }): { rows: number; cols: number; data: Float64Array };
-    solve(k: { rows: number; cols: number; data: Float64Array }, y: Float64Array): Float64Array;
-  },
+  rng: { normals(n: number): Float64Array },
+  la: LinalgLike,
   opts: { ridge?: number; onSeed?: (done: number, total: number) => void } = {},
 ): number[][] {
-  const d = spectrum.length;
+  return simulateLinearLearningCurves([spectrum], ns, seeds, rng, la, opts)[0];
+}
+
+type Dense = { rows: number; cols: number; data: Float64Array };
+export interface LinalgLike {
+  outer(x: Dense): Dense;
+  solve(k: Dense, y: Float64Array): Float64Array;
+}
+
+/**
+ * The same for several spectra of one dimension d at once, sharing each seed's standard-normal design
+ * Z and teacher w (x = diag(sqrt(spectrum)) z): the normals, the dominant cost at large d, are drawn once.
+ * The curves of different spectra are then correlated with each other, each one is still a valid
+ * simulation. Returns errors[spectrum][seed][i].
+ */
+export function simulateLinearLearningCurves(
+  spectra: ArrayLike<number>[],
+  ns: number[],
+  seeds: number,
+  rng: { normals(n: number): Float64Array },
+  la: LinalgLike,
+  opts: { ridge?: number; onSeed?: (done: number, total: number) => void } = {},
+): number[][][] {
+  const d = spectra[0].length;
+  for (const sp of spectra) if (sp.length !== d) throw new RangeError("simulateLinearLearningCurves: all spectra must have the same length");
   const nMax = Math.max(...ns);
-  const sq = Float64Array.from(spectrum, Math.sqrt);
-  const out: number[][] = [];
+  const out: number[][][] = spectra.map(() => []);
+  const X = new Float64Array(nMax * d);
   for (let s = 0; s < seeds; s++) {
-    const X = rng.normals(nMax * d);
-    for (let i = 0; i < nMax; i++) for (let k = 0; k < d; k++) X[i * d + k] *= sq[k];
+    const Z = rng.normals(nMax * d);
     const w = rng.normals(d);
-    let power = 0;
-    for (let k = 0; k < d; k++) power += spectrum[k];
-    const y = new Float64Array(nMax);
-    for (let i = 0; i < nMax; i++) { let t = 0; for (let k = 0; k < d; k++) t += X[i * d + k] * w[k]; y[i] = t; }
-    const K = la.outer({ rows: nMax, cols: d, data: X });
-    const row: number[] = [];
-    for (const n of ns) {
-      const Kn = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = K.data[i * nMax + j];
-      if (opts.ridge) for (let i = 0; i < n; i++) Kn[i * n + i] += opts.ridge * n;
-      const alpha = la.solve({ rows: n, cols: n, data: Kn }, y.slice(0, n));
-      const r = Float64Array.from(w);
-      for (let i = 0; i < n; i++) { const a = alpha[i]; for (let k = 0; k < d; k++) r[k] -= a * X[i * d + k]; }
-      let e = 0;
-      for (let k = 0; k < d; k++) e += spectrum[k] * r[k] * r[k];
-      row.push(e / power);
-    }
-    out.push(row);
+    spectra.forEach((spectrum, which) => {
+      const sq = Float64Array.from(spectrum, Math.sqrt);
+      let power = 0;
+      for (let k = 0; k < d; k++) power += spectrum[k];
+      for (let i = 0; i < nMax; i++) for (let k = 0; k < d; k++) X[i * d + k] = Z[i * d + k] * sq[k];
+      const y = new Float64Array(nMax);
+      for (let i = 0; i < nMax; i++) { let t = 0; for (let k = 0; k < d; k++) t += X[i * d + k] * w[k]; y[i] = t; }
+      const K = la.outer({ rows: nMax, cols: d, data: X });
+      const row: number[] = [];
+      for (const n of ns) {
+        const Kn = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = K.data[i * nMax + j];
+        if (opts.ridge) for (let i = 0; i < n; i++) Kn[i * n + i] += opts.ridge * n;
+        const alpha = la.solve({ rows: n, cols: n, data: Kn }, y.slice(0, n));
+        const r = Float64Array.from(w);
+        for (let i = 0; i < n; i++) { const a = alpha[i]; for (let k = 0; k < d; k++) r[k] -= a * X[i * d + k]; }
+        let e = 0;
+        for (let k = 0; k < d; k++) e += spectrum[k] * r[k] * r[k];
+        row.push(e / power);
+      }
+      out[which].push(row);
+    });
     opts.onSeed?.(s + 1, seeds);
   }
   return out;
