@@ -6,8 +6,14 @@ import { emit, escapeHtml, inKernel, MimeBundle, newDisplayId } from "./display"
 import { Figure, figureBundle } from "./figure";
 
 export interface LiveDisplay {
-  /** Replace the content with a figure, a bundle, or a line of text. */
-  update(content: Figure | MimeBundle | string): void;
+  /**
+   * Replace the content with a figure, a bundle, or a line of text. Updates closer together than
+   * `minIntervalMs` are coalesced; pass `force` (or call `flush()`) for the final frame of a cell,
+   * so it is sent before the cell ends and lands in an executed notebook too.
+   */
+  update(content: Figure | MimeBundle | string, force?: boolean): void;
+  /** Send a coalesced update that is still waiting, now. */
+  flush(): void;
   /** Show a progress bar `done/total` with a label (and the elapsed time). */
   progress(done: number, total: number, label?: string): void;
 }
@@ -46,8 +52,12 @@ export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
     return figureBundle(content as Figure);
   };
   return {
-    update(content) {
-      push(toBundle(content), false);
+    update(content, force = false) {
+      push(toBundle(content), force);
+    },
+    flush() {
+      if (timer) { clearTimeout(timer); timer = null; }
+      if (pending) { const b = pending; pending = null; send(b); }
     },
     progress(done, total, label = "") {
       const frac = total > 0 ? Math.min(1, done / total) : 0;

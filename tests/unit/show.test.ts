@@ -57,3 +57,21 @@ test("outside a kernel, show and live print their text fallbacks", () => {
   assert.match(seen[2], /training 5\/10 \(50%\)/);
   assert.match(seen[3], /10\/10 \(100%\)/);
 });
+
+test("live updates closer than the interval are coalesced; flush() and force send the last one", () => {
+  const seen: string[] = [];
+  const prev = setTextSink((t) => seen.push(t));
+  try {
+    const view = live({ minIntervalMs: 60_000 });
+    view.update("first");
+    view.update("second"); // coalesced: too soon after the first
+    assert.deepEqual(seen, ["first"]);
+    view.flush();
+    assert.deepEqual(seen, ["first", "second"]);
+    view.flush(); // nothing pending: nothing sent
+    view.update("final", true);
+    assert.deepEqual(seen, ["first", "second", "final"]);
+  } finally {
+    setTextSink(prev);
+  }
+});
