@@ -14,13 +14,8 @@
  * matrix and is sampled exactly in O(n^3) by the Bartlett decomposition (`wishartGram`).
  */
 import type { Rng } from "../random";
+import type { Matrix } from "../linalg";
 
-/** A dense row-major float64 matrix (the same shape as src/linalg's `Matrix`). */
-export interface Mat {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
 
 // ---------------------------------------------------------------- spectra
 
@@ -57,7 +52,7 @@ function checkDim(name: string, d: number): void {
 // ---------------------------------------------------------------- inputs
 
 /** n samples x ~ N(0, diag(spectrum)) as an n x d matrix (row = sample). */
-export function gaussianInputs(n: number, spectrum: ArrayLike<number>, rng: Rng): Mat {
+export function gaussianInputs(n: number, spectrum: ArrayLike<number>, rng: Rng): Matrix {
   const d = spectrum.length;
   const data = new Float64Array(n * d);
   const sd = Float64Array.from(spectrum, Math.sqrt);
@@ -97,7 +92,7 @@ export function linearTeacher(d: number, opts: { r2?: number; sigma?: number; su
 }
 
 /** Noiseless teacher outputs X beta. */
-export function linearOutputs(X: Mat, beta: ArrayLike<number>): Float64Array {
+export function linearOutputs(X: Matrix, beta: ArrayLike<number>): Float64Array {
   if (beta.length !== X.cols) throw new RangeError(`linearOutputs: X has ${X.cols} columns, beta has ${beta.length}`);
   const out = new Float64Array(X.rows);
   const d = X.cols;
@@ -111,7 +106,7 @@ export function linearOutputs(X: Mat, beta: ArrayLike<number>): Float64Array {
 }
 
 /** Noisy labels y = X beta + sigma * N(0, 1). */
-export function linearLabels(X: Mat, teacher: LinearTeacher, rng: Rng): Float64Array {
+export function linearLabels(X: Matrix, teacher: LinearTeacher, rng: Rng): Float64Array {
   const y = linearOutputs(X, teacher.beta);
   if (teacher.sigma > 0) for (let i = 0; i < y.length; i++) y[i] += teacher.sigma * rng.normal();
   return y;
@@ -130,7 +125,7 @@ export function linearExcessRisk(betaHat: ArrayLike<number>, beta: ArrayLike<num
 
 /** A regression data set drawn from a linear teacher. */
 export interface RegressionSet {
-  X: Mat;
+  X: Matrix;
   /** Noisy labels. */
   y: Float64Array;
   /** Noiseless teacher outputs (to measure excess risk on a test set). */
@@ -150,25 +145,25 @@ export function linearRegressionSet(n: number, spectrum: ArrayLike<number>, teac
 
 export interface ReluTeacher {
   /** First-layer weights, width x d, row-major, entries N(0, 1/d). */
-  W: Mat;
+  W: Matrix;
   /** Second-layer weights, entries N(0, 1/width). */
   a: Float64Array;
   sigma: number;
   /** Noiseless outputs f(x) = sum_h a_h relu(w_h . x) for each row of X. */
-  outputs(X: Mat): Float64Array;
+  outputs(X: Matrix): Float64Array;
 }
 
 /** A random two-layer ReLU network teacher f(x) = a . relu(W x). */
 export function reluNetTeacher(d: number, width: number, opts: { sigma?: number }, rng: Rng): ReluTeacher {
   checkDim("reluNetTeacher", d);
   checkDim("reluNetTeacher width", width);
-  const W: Mat = { rows: width, cols: d, data: rng.normals(width * d, 0, 1 / Math.sqrt(d)) };
+  const W: Matrix = { rows: width, cols: d, data: rng.normals(width * d, 0, 1 / Math.sqrt(d)) };
   const a = rng.normals(width, 0, 1 / Math.sqrt(width));
   return {
     W,
     a,
     sigma: opts.sigma ?? 0,
-    outputs(X: Mat): Float64Array {
+    outputs(X: Matrix): Float64Array {
       if (X.cols !== d) throw new RangeError(`reluNetTeacher: expected ${d} columns, got ${X.cols}`);
       const out = new Float64Array(X.rows);
       for (let i = 0; i < X.rows; i++) {
@@ -222,7 +217,7 @@ export function chiSquaredSample(k: number, rng: Rng): number {
  * costs O(n^3) whatever dof is, so a bath of a million directions is as cheap as one of a thousand.
  * Multiply by the per-direction variance to get the Gram matrix X_bath X_bath^T of an isotropic bath.
  */
-export function wishartGram(n: number, dof: number, rng: Rng): Mat {
+export function wishartGram(n: number, dof: number, rng: Rng): Matrix {
   checkDim("wishartGram", n);
   if (!(dof >= n)) throw new RangeError(`wishartGram: Bartlett sampling needs dof >= n, got dof=${dof} < n=${n} (build X X^T directly instead)`);
   const A = new Float64Array(n * n);

@@ -3,6 +3,7 @@
  * (a permutation of the true labels: same class counts, no relation to the inputs), uniformly random
  * labels, one-hot encoding and seeded train / test splits.
  */
+import type { Matrix } from "../linalg";
 import type { Rng } from "../random";
 
 /** A permutation of the labels: class counts are preserved exactly, the input-label link is destroyed. */
@@ -36,7 +37,7 @@ export function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** One-hot encoding as a row-major float64 n x numClasses matrix. */
-export function oneHot(labels: ArrayLike<number>, numClasses: number): { rows: number; cols: number; data: Float64Array } {
+export function oneHot(labels: ArrayLike<number>, numClasses: number): Matrix {
   const n = labels.length;
   const data = new Float64Array(n * numClasses);
   for (let i = 0; i < n; i++) {
