@@ -11,9 +11,6 @@
 import { Rng } from "../random";
 import type { Matrix } from "../linalg";
 
-/** A dense row-major float64 matrix: linalg's `Matrix` ({ rows, cols, data }). */
-export type DenseMatrix = Matrix;
-
 /** All digits in the package: `pixels` is 10000 x 784 (row-major, values in [0, 1]). */
 export interface MnistRaw {
   count: number;
@@ -72,11 +69,11 @@ export interface MnistOptions {
 
 export interface MnistSet {
   /** n x d images, row-major float64. */
-  x: DenseMatrix;
+  x: Matrix;
   /** Class of each image, 0..9. */
   labels: Int32Array;
   /** n x 10 one-hot labels. */
-  oneHot: DenseMatrix;
+  oneHot: Matrix;
   /** Index of each image in the package's 10,000 (for reproducibility). */
   index: Int32Array;
   n: number;
@@ -115,7 +112,7 @@ function buildSet(raw: MnistRaw, index: Int32Array, side: number): MnistSet {
 }
 
 /** Column means of a row-major matrix. */
-export function columnMeans(m: DenseMatrix): Float64Array {
+export function columnMeans(m: Matrix): Float64Array {
   const mu = new Float64Array(m.cols);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) mu[j] += m.data[i * m.cols + j];
   for (let j = 0; j < m.cols; j++) mu[j] /= Math.max(1, m.rows);

@@ -9,6 +9,7 @@
  * - `bootstrap(...)`: resample the points (pairs) with replacement, refit, and report percentile
  *   intervals. With replicate runs at each x, pass all replicates as points.
  */
+import type { Matrix } from "../linalg";
 import { Rng } from "../random";
 
 export interface PowerLawFit {
@@ -203,8 +204,8 @@ export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: nu
  * Returns the fit, the interval of its decay rate `fit.a` (= 1 + a), and the draws.
  */
 export function bootstrapSpectrumFit(
-  X: { rows: number; cols: number; data: Float64Array },
-  spectrum: (X: { rows: number; cols: number; data: Float64Array }) => ArrayLike<number>,
+  X: Matrix,
+  spectrum: (X: Matrix) => ArrayLike<number>,
   from: number,
   to: number,
   opts: { B?: number; seed?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: (done: number, total: number) => void } = {},

@@ -6,6 +6,7 @@
  * Reference means: uncorrelated (Poisson) levels 2 ln 2 - 1 = 0.3863 exactly; GOE 0.5307 (large-N
  * numerics, Atas et al.), while the 3x3 "Wigner-like" surmise gives 4 - 2 sqrt 3 = 0.5359.
  */
+import type { Matrix } from "../linalg";
 import { Rng } from "../random";
 
 export const GAP_RATIO_POISSON = 2 * Math.LN2 - 1;
@@ -56,7 +57,7 @@ export function gapRatioSurmise(r: number, kind: "poisson" | "goe" | "gue"): num
 }
 
 /** A GOE matrix of size n: (A + A^T) / sqrt(2n) with A i.i.d. N(0, 1) (semicircle on [-2, 2]). Row-major. */
-export function goeMatrix(n: number, rng: Rng): { rows: number; cols: number; data: Float64Array } {
+export function goeMatrix(n: number, rng: Rng): Matrix {
   const a = rng.normals(n * n);
   const m = new Float64Array(n * n);
   const f = 1 / Math.sqrt(2 * n);

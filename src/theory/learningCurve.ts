@@ -15,6 +15,8 @@
  * For lambda = 0 a solution exists only while n < (number of modes with eta_k > 0).
  */
 
+import type { Matrix } from "../linalg";
+
 export interface LearningCurveInput {
   /** Kernel eigenvalues eta_k (> 0). */
   eigenvalues: ArrayLike<number>;
@@ -114,10 +116,9 @@ export function simulateLinearLearningCurve(
   return simulateLinearLearningCurves([spectrum], ns, seeds, rng, la, opts)[0];
 }
 
-type Dense = { rows: number; cols: number; data: Float64Array };
 export interface LinalgLike {
-  outer(x: Dense): Dense;
-  solve(k: Dense, y: Float64Array): Float64Array;
+  outer(x: Matrix): Matrix;
+  solve(k: Matrix, y: Float64Array): Float64Array;
 }
 
 /**

@@ -6,6 +6,7 @@
  * and for q > 1 the same continuous part carries mass 1/q, plus an atom of mass 1 - 1/q at 0.
  * Its moments are Narayana polynomials: E[l^k] = sigma^(2k) sum_{r=0}^{k-1} q^r/(r+1) C(k,r) C(k-1,r).
  */
+import type { Matrix } from "../linalg";
 import { Rng } from "../random";
 import * as la from "../linalg";
 
@@ -120,7 +121,7 @@ export function empiricalMoment(values: ArrayLike<number>, k: number): number {
  * An n x p matrix of i.i.d. N(0, sigma2) entries (row-major): `X^T X / n` is a white Wishart
  * sample covariance whose spectrum follows MP with q = p / n.
  */
-export function whiteData(n: number, p: number, rng: Rng, sigma2 = 1): { rows: number; cols: number; data: Float64Array } {
+export function whiteData(n: number, p: number, rng: Rng, sigma2 = 1): Matrix {
   return { rows: n, cols: p, data: rng.normals(n * p, 0, Math.sqrt(sigma2)) };
 }
 
@@ -133,7 +134,7 @@ export function whiteData(n: number, p: number, rng: Rng, sigma2 = 1): { rows: n
  * version of the correlated Gaussian data (a Toeplitz-correlated Wishart model) of Levi & Oz,
  * arXiv 2306.14975. Normalised to unit mean eigenvalue (trace d).
  */
-export function toeplitzPowerLawCovariance(d: number, beta: number, m0 = 1): { rows: number; cols: number; data: Float64Array } {
+export function toeplitzPowerLawCovariance(d: number, beta: number, m0 = 1): Matrix {
   const P = 2 * d;
   const S = new Float64Array(P);
   for (let m = 0; m < P; m++) S[m] = (Math.min(m, P - m) ** 2 + m0 * m0) ** (-beta / 2);
@@ -153,7 +154,7 @@ export function toeplitzPowerLawCovariance(d: number, beta: number, m0 = 1): { r
  * n samples of N(0, C) as an n x d matrix (row-major), given a factor F (d x m) with C = F F^T (e.g. the
  * Cholesky factor): the rows are (F z_i)^T, i.e. X = Z F^T with Z an n x m standard normal matrix.
  */
-export function gaussianWithFactor(n: number, factor: { rows: number; cols: number; data: Float64Array }, rng: Rng): { rows: number; cols: number; data: Float64Array } {
+export function gaussianWithFactor(n: number, factor: Matrix, rng: Rng): Matrix {
   const Z = { rows: n, cols: factor.cols, data: rng.normals(n * factor.cols) };
   return la.matmul(Z, factor, { transB: true });
 }
@@ -162,7 +163,7 @@ export function gaussianWithFactor(n: number, factor: { rows: number; cols: numb
  * Eigenvalues (descending) of the sample covariance X^T X / n of the rows of X (n x d), after
  * subtracting the column means when `center` (default true).
  */
-export function covarianceSpectrum(X: { rows: number; cols: number; data: Float64Array }, opts: { center?: boolean } = {}): Float64Array {
+export function covarianceSpectrum(X: Matrix, opts: { center?: boolean } = {}): Float64Array {
   const n = X.rows, d = X.cols;
   let data = X.data;
   if (opts.center ?? true) {
