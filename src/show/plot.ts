@@ -44,27 +44,46 @@ function seriesTrace(s: Series): Trace {
   return t;
 }
 
-/** Layout with titles, log axes and reference lines. */
-export function axesLayout(o: AxesOptions): Record<string, unknown> {
+/**
+ * Rows a horizontal plotly legend wraps into, estimated: an entry is about 40 px plus 7 px per
+ * character, and a notebook figure is about 800 px wide.
+ */
+export function legendRows(names: string[], width = 800): number {
+  if (names.length < 2) return names.length;
+  let rows = 1, used = 0;
+  for (const n of names) {
+    const w = 40 + 7 * n.length;
+    if (used > 0 && used + w > width) { rows += 1; used = 0; }
+    used += w;
+  }
+  return rows;
+}
+
+/**
+ * Layout with titles, log axes and reference lines. The legend sits in rows between the title and
+ * the plot area, and the top margin grows with its rows (below the plot it collides with x-axis
+ * titles whenever log-axis tick labels take two lines).
+ */
+export function axesLayout(o: AxesOptions, legendNames: string[] = []): Record<string, unknown> {
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   for (const v of o.vLines ?? []) {
     shapes.push({ type: "line", xref: "x", yref: "paper", x0: v.x, x1: v.x, y0: 0, y1: 1, line: { dash: "dot", color: "#888" } });
-    if (v.label) annotations.push({ xref: "x", yref: "paper", x: o.logX ? Math.log10(v.x) : v.x, y: 1, text: v.label, showarrow: false, yanchor: "bottom" });
+    if (v.label) annotations.push({ xref: "x", yref: "paper", x: o.logX ? Math.log10(v.x) : v.x, y: 1, text: v.label, showarrow: false, xanchor: "left", yanchor: "top", xshift: 3 });
   }
   for (const h of o.hLines ?? []) {
     shapes.push({ type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: h.y, y1: h.y, line: { dash: "dot", color: "#888" } });
     if (h.label) annotations.push({ xref: "paper", yref: "y", x: 1, y: o.logY ? Math.log10(h.y) : h.y, text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom" });
   }
+  const rows = legendRows(legendNames);
+  const titleSpace = o.title ? 45 : 10;
   return {
-    ...(o.title ? { title: { text: o.title } } : {}),
+    ...(o.title ? { title: { text: o.title, y: 1, yref: "container", yanchor: "top", pad: { t: 12 } } } : {}),
     xaxis: { title: { text: o.xLabel ?? "" }, type: o.logX ? "log" : "linear" },
     yaxis: { title: { text: o.yLabel ?? "" }, type: o.logY ? "log" : "linear" },
-    height: o.height ?? 420,
-    // The legend sits in a row above the plot area: below it, it collides with the x-axis title
-    // whenever tick labels take two lines (log axes).
-    margin: { t: o.title ? 80 : 40, r: 20 },
-    legend: { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" },
+    height: (o.height ?? 420) + 20 * rows,
+    margin: { t: titleSpace + 22 * rows, r: 20 },
+    legend: { orientation: "h", x: 0, xanchor: "left", y: 1.01, yanchor: "bottom" },
     shapes,
     annotations,
   };
@@ -72,7 +91,7 @@ export function axesLayout(o: AxesOptions): Record<string, unknown> {
 
 /** Curves y(x), one per series. */
 export function lines(series: Series[], o: AxesOptions = {}): Figure {
-  return { data: series.map(seriesTrace), layout: axesLayout(o) };
+  return { data: series.map(seriesTrace), layout: axesLayout(o, series.map((x) => x.name)) };
 }
 
 /** Log-log curves (learning curves, scaling laws): same as `lines` with both axes logarithmic. */
@@ -96,7 +115,7 @@ export function histogram(
     },
     ...(o.curves ?? []).map((c) => seriesTrace({ mode: "lines", ...c })),
   ];
-  return { data, layout: { ...axesLayout(o), bargap: 0.02 } };
+  return { data, layout: { ...axesLayout(o, data.map((t) => String(t.name ?? ""))), bargap: 0.02 } };
 }
 
 /** A heatmap of a matrix given as rows. */

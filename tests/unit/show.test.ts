@@ -75,3 +75,13 @@ test("live updates closer than the interval are coalesced; flush() and force sen
     setTextSink(prev);
   }
 });
+
+test("the top margin makes room for the title and every legend row", () => {
+  assert.equal(plot.legendRows(["a"]), 1);
+  assert.equal(plot.legendRows(["short", "names"]), 1);
+  const long = Array.from({ length: 6 }, (_, i) => `theory a = ${i} (slope -0.${i}0), a long label`);
+  assert.ok(plot.legendRows(long) >= 3, `six long names wrap (got ${plot.legendRows(long)} rows)`);
+  const one = plot.lines([{ name: "x", x: [1], y: [1] }], { title: "t" }).layout as { margin: { t: number } };
+  const six = plot.lines(long.map((n) => ({ name: n, x: [1], y: [1] })), { title: "t" }).layout as { margin: { t: number } };
+  assert.ok(six.margin.t > one.margin.t + 30, `margin grows with rows (${one.margin.t} -> ${six.margin.t})`);
+});
