@@ -14,6 +14,8 @@ const notebooksDir = path.join(projectRoot, "notebooks");
 const chapters = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-chapters-"));
 let server: LocalServer;
+// @jupyterlab/services logs WebSocket chatter on console.debug.
+console.debug = () => undefined;
 
 before(async () => { server = await startServer(); });
 after(async () => {
