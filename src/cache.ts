@@ -4,8 +4,8 @@
  *   const curve = await cached({ exp: "double-descent", n: 200, ps, seed }, () => sweep(...), { version: "2" });
  *
  * The key is a hash of the full JSON configuration (object keys sorted, typed arrays included) plus a
- * code version: the package version and the caller's `version` string (bump it when the computation
- * changes). Results are stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
+ * code version: the library's (package version + a hash of its compiled code, see `libraryVersion`)
+ * and the caller's `version` string (bump it when a notebook's own computation changes). Results are stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
  * Float64Array / Float32Array / Int32Array / Uint8Array values stored exactly (base64 of their bytes)
  * and NaN / Infinity / -0 preserved, so `{rows, cols, data: Float64Array}` matrices round-trip.
  * Writes are atomic (temporary file + rename); a corrupt file is recomputed with a warning.
@@ -16,6 +16,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { projectRoot } from "./project/paths";
 
 export interface CacheOptions {
   /** Code version of the computation; part of the key. */
@@ -30,37 +31,35 @@ const TYPED: Record<string, { new (buf: ArrayBuffer): ArrayBufferView & ArrayLik
   Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array,
 };
 
-function projectRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const pj = path.join(dir, "package.json");
+let codeVersion: string | null = null;
+/**
+ * The library's code version: the package version plus a hash of the compiled library's JavaScript
+ * (every .js file next to this one), so any change to src/ invalidates cached results without anyone
+ * remembering to bump a version. Computed once per process (about 100 small files).
+ */
+export function libraryVersion(): string {
+  if (codeVersion === null) {
+    const h = crypto.createHash("sha256");
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith(".js")) h.update(e.name).update(fs.readFileSync(p));
+      }
+    };
+    let version = "0";
     try {
-      if (JSON.parse(fs.readFileSync(pj, "utf8")).name === "genlab") return dir;
-    } catch {
-      /* keep looking */
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
+      version = String((JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version?: string }).version ?? "0");
+      walk(__dirname);
+    } catch { /* unreadable: the package version alone */ }
+    codeVersion = `${version}+${h.digest("hex").slice(0, 12)}`;
   }
-  return process.cwd();
-}
-
-let pkgVersion: string | null = null;
-function packageVersion(): string {
-  if (pkgVersion === null) {
-    try {
-      pkgVersion = String(JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")).version ?? "0");
-    } catch {
-      pkgVersion = "0";
-    }
-  }
-  return pkgVersion;
+  return codeVersion;
 }
 
 /** Where results are stored. */
 export function cacheDir(opts: CacheOptions = {}): string {
-  return opts.dir ?? process.env.GENLAB_CACHE_DIR ?? path.join(projectRoot(), ".cache", "results");
+  return opts.dir ?? process.env.GENLAB_CACHE_DIR ?? path.join(projectRoot, ".cache", "results");
 }
 
 function encodeValue(_k: string, v: unknown): unknown {
@@ -124,7 +123,7 @@ export function stableStringify(x: unknown): string {
 
 /** The hash (hex) that names the result of `key` at `version`. */
 export function cacheKey(key: unknown, version = ""): string {
-  const text = stableStringify({ key, version, package: packageVersion() });
+  const text = stableStringify({ key, version, package: libraryVersion() });
   return crypto.createHash("sha256").update(text).digest("hex").slice(0, 40);
 }
 
@@ -148,7 +147,7 @@ const inflight = new Map<string, Promise<unknown>>();
  */
 export async function cached<T>(key: object, compute: () => Promise<T> | T, opts: CacheOptions = {}): Promise<T> {
   const version = opts.version ?? "";
-  const canonical = stableStringify({ key, version, package: packageVersion() });
+  const canonical = stableStringify({ key, version, package: libraryVersion() });
   const hash = crypto.createHash("sha256").update(canonical).digest("hex").slice(0, 40);
   const file = path.join(cacheDir(opts), `${hash}.json`);
   const ignore = !!opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase());

@@ -75,3 +75,10 @@ test("concurrent calls with one key share one computation; clearCache empties th
   assert.equal(fs.readdirSync(dir).length, 0);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("the code version combines the package version with a hash of the compiled library", async () => {
+  const { libraryVersion } = await import("../../src/cache");
+  const v = libraryVersion();
+  assert.match(v, /^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
+  assert.equal(libraryVersion(), v, "computed once, stable");
+});
