@@ -1,6 +1,7 @@
 /**
  * Every chapter in notebooks/ executes with quick=true on the tslab kernel, and every check inside it
- * passes (a failing check throws, which fails its cell and so the run). One Jupyter server is shared.
+ * passes (a failing check throws, which fails its cell and so the run). One Jupyter server is shared,
+ * and the result cache starts empty.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +14,10 @@ import { projectRoot } from "../../src/project/paths";
 const notebooksDir = path.join(projectRoot, "notebooks");
 const chapters = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-chapters-"));
+// A fresh, empty result cache: every chapter computes (and so checks) its experiments for real, and
+// writes its cache entries, whatever a developer's .cache/results holds. The server passes the
+// environment on to its kernels.
+process.env.GENLAB_CACHE_DIR = path.join(outDir, "cache");
 let server: LocalServer;
 // @jupyterlab/services logs WebSocket chatter on console.debug.
 console.debug = () => undefined;
