@@ -19,6 +19,7 @@
  *   finite network (exact per-layer formula from backpropagation, plain JS + linalg.matmul).
  * - Kernel ridge(less) regression: fit on a kernel matrix, predict from a cross-kernel.
  */
+import { erf } from "../special";
 import { Rng } from "../random";
 import * as la from "../linalg";
 import { mnist, binaryTargets } from "../data/mnist";
@@ -172,14 +173,7 @@ function phiDot(act: Activation, x: number): number {
   return act === "relu" ? (x > 0 ? 1 : 0) : (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x);
 }
 
-/** erf by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7). */
-export function erf(x: number): number {
-  const s = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
-  return s * y;
-}
+export { erf } from "../special";
 
 function randomForward(X: Matrix, width: number, o: NetKernelOptions, rng: Rng): Forward {
   const sw = Math.sqrt(o.sigmaW2 ?? 2), sb = Math.sqrt(o.sigmaB2 ?? 0), act = o.activation ?? "relu";

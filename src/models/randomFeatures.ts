@@ -7,26 +7,18 @@
  * Ridgeless: P < n is least squares (train error > 0); P >= n interpolates (train error 0, the
  * minimum-norm readout). The test error peaks at P = n, the interpolation threshold.
  */
+import { erf } from "../special";
 import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
 import { meanSquaredError as mse, predict, ridgeFit, ridgePath } from "./linear";
 
 export type FeatureActivation = "relu" | "erf" | "tanh";
 
-/** erf from the Numerical Recipes erfc approximation (absolute error < 1.2e-7, plenty for features). */
-export function erfApprox(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? 1 - r : r - 1;
-}
-
 export function featureActivation(name: FeatureActivation): (z: number) => number {
   switch (name) {
     case "relu": return (z) => (z > 0 ? z : 0);
     case "tanh": return Math.tanh;
-    case "erf": return erfApprox;
+    case "erf": return erf;
     default: throw new RangeError(`unknown activation '${String(name)}' (relu, erf, tanh)`);
   }
 }

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { biasVarianceCurve, isotropicRiskTrials, legendreFeatures, minNormSpikesBath, meanSquaredError as mse, predict, ridgeFit, ridgePath } from "../../src/models/linear";
-import { fitRandomFeatures, randomFeatureMap, rfSweep, erfApprox as erf } from "../../src/models/randomFeatures";
+import { fitRandomFeatures, randomFeatureMap, rfSweep } from "../../src/models/randomFeatures";
+import { erf } from "../../src/special";
 import { gaussianInputs, linearRegressionSet, linearTeacher } from "../../src/data/gaussian";
 import { targets1D } from "../../src/data/oned";
 import { ridgelessRiskFinite } from "../../src/theory/ridgeless";
