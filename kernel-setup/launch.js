@@ -37,8 +37,11 @@ function ensureSelfLink() {
 }
 
 function rebuildIfStale() {
+  // tsc leaves unchanged outputs untouched but rewrites its build-info file on every build that
+  // changed anything, so the newer of the two is the time of the last build.
   const stamp = path.join(root, "dist", "index.js");
-  const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+  const info = path.join(root, "dist", ".tsbuildinfo");
+  const built = Math.max(...[stamp, info].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
   if (newestMtime(path.join(root, "src")) <= built) return;
   process.stderr.write("genlab: src/ changed since the last build, recompiling dist/ ...\n");
   try {
