@@ -69,7 +69,10 @@ function checkLibrary(): void {
   let linked = false;
   try { linked = fs.realpathSync(link) === fs.realpathSync(projectRoot); } catch { /* missing */ }
   const built = path.join(projectRoot, "dist", "index.js");
-  const stale = fs.existsSync(built) && newest(path.join(projectRoot, "src")) > fs.statSync(built).mtimeMs;
+  // tsc leaves unchanged outputs untouched but rewrites its build-info file, so the newer of the two
+  // is the time of the last build (the kernel launcher uses the same rule).
+  const lastBuild = Math.max(...[built, path.join(projectRoot, "dist", ".tsbuildinfo")].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
+  const stale = fs.existsSync(built) && newest(path.join(projectRoot, "src")) > lastBuild;
   add({
     ok: linked && fs.existsSync(built), needed: true, what: "library",
     detail: linked ? `import "genlab" -> dist/${stale ? " (src/ is newer: rebuilt at the next kernel start, or run `npm run build`)" : ""}` : "node_modules/genlab link missing",
