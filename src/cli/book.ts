@@ -20,9 +20,19 @@ function titleOf(file: string): string {
   return /^#\s+(.+)$/m.exec(src)?.[1]?.trim() ?? path.basename(file, ".ipynb");
 }
 
+/** Checks printed by the chapter: one display output per check, whose text starts with its mark. */
 function countChecks(executed: string): { passed: number; failed: number } {
-  const text = fs.readFileSync(executed, "utf8");
-  return { passed: (text.match(/"✔ /g) ?? []).length, failed: (text.match(/"✘ /g) ?? []).length };
+  const nb = readNotebook(executed);
+  let passed = 0, failed = 0;
+  for (const cell of nb.cells) {
+    for (const out of (cell as { outputs?: { data?: Record<string, unknown> }[] }).outputs ?? []) {
+      const t = out.data?.["text/plain"];
+      const text = Array.isArray(t) ? t.join("") : typeof t === "string" ? t : "";
+      if (text.startsWith("✔ ")) passed += 1;
+      else if (text.startsWith("✘ ")) failed += 1;
+    }
+  }
+  return { passed, failed };
 }
 
 async function main(): Promise<void> {
