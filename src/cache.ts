@@ -5,7 +5,8 @@
  *
  * The key is a hash of the full JSON configuration (object keys sorted, typed arrays included) plus a
  * code version: the library's (package version + a hash of its compiled code, see `libraryVersion`)
- * and the caller's `version` string (bump it when a notebook's own computation changes). Results are stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
+ * and the caller's `version` string (bump it when a notebook's own computation changes), plus the
+ * compute environment (linear-algebra path, tfjs overrides; see `computeEnvironment`). Results are stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
  * Float64Array / Float32Array / Int32Array / Uint8Array values stored exactly (base64 of their bytes)
  * and NaN / Infinity / -0 preserved, so `{rows, cols, data: Float64Array}` matrices round-trip.
  * Writes are atomic (temporary file + rename); a corrupt file is recomputed with a warning.
@@ -17,6 +18,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "./project/paths";
+import { linalgBackend } from "./linalg";
 
 export interface CacheOptions {
   /** Code version of the computation; part of the key. */
@@ -121,9 +123,26 @@ export function stableStringify(x: unknown): string {
   return JSON.stringify(norm(x, ""));
 }
 
+/**
+ * What else decides the numbers besides the configuration and the code: the float64 linear-algebra
+ * path (OpenBLAS and the JS kernels differ in the last bits) and the environment overrides that pick
+ * a TensorFlow.js backend or matmul path. A result computed under one is not reused under another.
+ */
+export function computeEnvironment(): Record<string, string> {
+  const env: Record<string, string> = { linalg: linalgBackend().name };
+  for (const v of ["GENLAB_BACKEND", "GENLAB_TF_MATMUL", "GENLAB_WASM_MATMUL_PATCH"]) {
+    if (process.env[v]) env[v] = process.env[v] as string;
+  }
+  return env;
+}
+
+function canonicalKey(key: unknown, version: string): string {
+  return stableStringify({ key, version, package: libraryVersion(), env: computeEnvironment() });
+}
+
 /** The hash (hex) that names the result of `key` at `version`. */
 export function cacheKey(key: unknown, version = ""): string {
-  const text = stableStringify({ key, version, package: libraryVersion() });
+  const text = canonicalKey(key, version);
   return crypto.createHash("sha256").update(text).digest("hex").slice(0, 40);
 }
 
@@ -147,7 +166,7 @@ const inflight = new Map<string, Promise<unknown>>();
  */
 export async function cached<T>(key: object, compute: () => Promise<T> | T, opts: CacheOptions = {}): Promise<T> {
   const version = opts.version ?? "";
-  const canonical = stableStringify({ key, version, package: libraryVersion() });
+  const canonical = canonicalKey(key, version);
   const hash = crypto.createHash("sha256").update(canonical).digest("hex").slice(0, 40);
   const file = path.join(cacheDir(opts), `${hash}.json`);
   const ignore = !!opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase());

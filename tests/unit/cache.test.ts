@@ -82,3 +82,16 @@ test("the code version combines the package version with a hash of the compiled 
   assert.match(v, /^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
   assert.equal(libraryVersion(), v, "computed once, stable");
 });
+
+test("results computed on another linear-algebra path or tfjs override are not reused", async () => {
+  const { cacheKey } = await import("../../src/cache");
+  const before = cacheKey({ exp: "x" });
+  const prev = process.env.GENLAB_TF_MATMUL;
+  process.env.GENLAB_TF_MATMUL = "xnnpack";
+  try {
+    assert.notEqual(cacheKey({ exp: "x" }), before);
+  } finally {
+    if (prev === undefined) delete process.env.GENLAB_TF_MATMUL; else process.env.GENLAB_TF_MATMUL = prev;
+  }
+  assert.equal(cacheKey({ exp: "x" }), before);
+});
