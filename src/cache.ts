@@ -6,7 +6,8 @@
  * The key is a hash of the full JSON configuration (object keys sorted, typed arrays included) plus a
  * code version: the library's (package version + a hash of its compiled code, see `libraryVersion`)
  * and the caller's `version` string (bump it when a notebook's own computation changes), plus the
- * compute environment (linear-algebra path, tfjs overrides; see `computeEnvironment`). Results are stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
+ * compute environment (linear-algebra path, tfjs overrides; see `computeEnvironment`). Results are
+ * stored as JSON in `<project>/.cache/results/<hash>.json` (git-ignored), with
  * Float64Array / Float32Array / Int32Array / Uint8Array values stored exactly (base64 of their bytes)
  * and NaN / Infinity / -0 preserved, so `{rows, cols, data: Float64Array}` matrices round-trip.
  * Writes are atomic (temporary file + rename); a corrupt file is recomputed with a warning.
