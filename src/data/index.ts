@@ -4,3 +4,4 @@ export * from "./mnist";
 export * from "./gaussian";
 export * from "./oned";
 export * from "./labels";
+export * from "./correlated";

@@ -191,7 +191,7 @@ export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: nu
 /**
  * Bulk exponent of a covariance spectrum with its sampling uncertainty: fit lambda_i ~ i^-(1+a) on ranks
  * [from, to] of the spectrum of X's rows (`spectrum(X)` returns a descending spectrum, e.g.
- * theory.covarianceSpectrum), then refit on B random subsets of the rows.
+ * data.covarianceSpectrum), then refit on B random subsets of the rows.
  *
  * method "halfSample" (default): subsets of n/2 rows drawn without replacement. The two halves of a
  *   split are like independent samples of size n/2, and for a smooth statistic Var(half) ~ 2 Var(full)

@@ -90,11 +90,6 @@ export function learnability(eigenvalues: ArrayLike<number>, n: number, ridge = 
   return Float64Array.from(eigenvalues, (e) => (n * e) / (n * e + kappa));
 }
 
-/** The power-law spectrum lambda_k = k^-(1 + a), k = 1..d. */
-export function powerLawSpectrum(d: number, a: number, scale = 1): Float64Array {
-  return Float64Array.from({ length: d }, (_, k) => scale * (k + 1) ** -(1 + a));
-}
-
 /**
  * Simulated learning curve of ridge(less) linear regression with Gaussian inputs x ~ N(0, diag(spectrum))
  * and a random isotropic teacher w ~ N(0, I) (so the target power in mode k is spectrum_k w_k^2):

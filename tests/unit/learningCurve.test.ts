@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
 import * as la from "../../src/linalg";
-import { solveKappa, learningCurve, learnability, powerLawSpectrum, simulateLinearLearningCurve } from "../../src/theory/learningCurve";
+import { solveKappa, learningCurve, learnability, simulateLinearLearningCurve } from "../../src/theory/learningCurve";
+import { powerLawSpectrum } from "../../src/data/gaussian";
 
 test("kappa solves its equation; white spectrum has the closed form", () => {
   const eta = powerLawSpectrum(500, 0.5);

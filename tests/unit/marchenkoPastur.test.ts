@@ -46,7 +46,8 @@ test("cdf is monotone from the atom to 1 and the KS distance of exact quantiles 
 
 import { Rng } from "../../src/random";
 import * as la from "../../src/linalg";
-import { whiteData, empiricalMoment } from "../../src/theory/marchenkoPastur";
+import { empiricalMoment } from "../../src/theory/marchenkoPastur";
+import { whiteData } from "../../src/data/correlated";
 
 test("sampled white Wishart spectra follow MP (KS distance and moments)", () => {
   const rng = new Rng(21);

@@ -43,7 +43,7 @@ test("generic bootstrap of a mean and percentile intervals", () => {
 });
 
 import { bootstrapCurveExponent, bootstrapSpectrumFit, normalQuantile } from "../../src/fit/powerlaw";
-import { covarianceSpectrum, toeplitzPowerLawCovariance, gaussianWithFactor } from "../../src/theory/marchenkoPastur";
+import { covarianceSpectrum, toeplitzPowerLawCovariance, gaussianWithFactor } from "../../src/data/correlated";
 import * as la from "../../src/linalg";
 
 test("normal quantiles", () => {
