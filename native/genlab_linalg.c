@@ -71,8 +71,10 @@ static int get_double(napi_env env, napi_value v, double *out) {
   return 1;
 }
 
-/* A Float64Array with at least `need` elements. */
-static double *get_f64(napi_env env, napi_value v, size_t need, const char *name) {
+/* A typed array of element type `want` (named `kind` in messages) with at least `need` elements; its
+ * data pointer (may be a view of WebAssembly memory), or NULL with a JS exception pending. */
+static void *get_typed(napi_env env, napi_value v, size_t need, const char *name, napi_typedarray_type want,
+                       const char *kind) {
   napi_typedarray_type type;
   size_t len;
   void *data;
@@ -80,9 +82,9 @@ static double *get_f64(napi_env env, napi_value v, size_t need, const char *name
   size_t off;
   bool is;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != napi_float64_array) {
+      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != want) {
     char msg[128];
-    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a Float64Array", name);
+    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a %s", name, kind);
     napi_throw_type_error(env, NULL, msg);
     return NULL;
   }
@@ -92,7 +94,15 @@ static double *get_f64(napi_env env, napi_value v, size_t need, const char *name
     napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
-  return (double *)data;
+  return data;
+}
+
+static double *get_f64(napi_env env, napi_value v, size_t need, const char *name) {
+  return (double *)get_typed(env, v, need, name, napi_float64_array, "Float64Array");
+}
+
+static float *get_f32(napi_env env, napi_value v, size_t need, const char *name) {
+  return (float *)get_typed(env, v, need, name, napi_float32_array, "Float32Array");
 }
 
 static napi_value ret_int(napi_env env, int x) {
@@ -124,30 +134,6 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0, A,
                 ta ? m : k, B, tb ? k : n, 0.0, C, n);
   return ret_undef(env);
-}
-
-/* A Float32Array with at least `need` elements (may be a view of WebAssembly memory). */
-static float *get_f32(napi_env env, napi_value v, size_t need, const char *name) {
-  napi_typedarray_type type;
-  size_t len;
-  void *data;
-  napi_value ab;
-  size_t off;
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != napi_float32_array) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a Float32Array", name);
-    napi_throw_type_error(env, NULL, msg);
-    return NULL;
-  }
-  if (len < need) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "genlab_linalg: %s has %zu elements, needs %zu", name, len, need);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
-  return (float *)data;
 }
 
 /* sgemm(transA, transB, m, n, k, A, B, C): float32 C = op(A) op(B) (used by src/tf.ts on wasm tensor memory). */

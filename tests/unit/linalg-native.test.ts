@@ -3,19 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
 import * as la from "../../src/linalg";
+import { rand, relErr } from "./linalg-helpers";
 import type { Matrix, NativeAddon } from "../../src/linalg";
 import { defaultLoader } from "../../src/linalg/backend";
 
-function rand(rng: Rng, r: number, c: number): Matrix {
-  return la.matrix(r, c, rng.normals(r * c));
-}
-function relErr(a: Matrix | Float64Array, b: Matrix | Float64Array): number {
-  const da = "data" in a ? a.data : a, db = "data" in b ? b.data : b;
-  assert.equal(da.length, db.length);
-  let num = 0, den = 0;
-  for (let i = 0; i < da.length; i++) { num += (da[i] - db[i]) ** 2; den += db[i] ** 2; }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-300);
-}
 function withBackend<T>(mode: "js" | "auto", f: () => T): T {
   const old = process.env.GENLAB_LINALG;
   process.env.GENLAB_LINALG = mode;

@@ -2,11 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
 import * as la from "../../src/linalg";
+import { rand, relErr } from "./linalg-helpers";
 import type { Matrix } from "../../src/linalg";
 
-function rand(rng: Rng, r: number, c: number): Matrix {
-  return la.matrix(r, c, rng.normals(r * c));
-}
 function naive(a: Matrix, b: Matrix): Matrix {
   const c = la.zeros(a.rows, b.cols);
   for (let i = 0; i < a.rows; i++)
@@ -16,13 +14,6 @@ function naive(a: Matrix, b: Matrix): Matrix {
       c.data[i * b.cols + j] = s;
     }
   return c;
-}
-function relErr(a: Matrix | Float64Array, b: Matrix | Float64Array): number {
-  const da = "data" in a ? a.data : a, db = "data" in b ? b.data : b;
-  assert.equal(da.length, db.length);
-  let num = 0, den = 0;
-  for (let i = 0; i < da.length; i++) { num += (da[i] - db[i]) ** 2; den += db[i] ** 2; }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-300);
 }
 function spd(rng: Rng, n: number): Matrix {
   const x = rand(rng, n + 5, n);
