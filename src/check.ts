@@ -3,6 +3,12 @@
  * the tolerance, and throws a `CheckFailure` when the claim does not hold, so an executed notebook
  * (and the test suite that runs it) fails when a claim fails. Every check is also recorded, so a
  * chapter can end with `check.summary()`.
+ *
+ * Tolerances come from measured uncertainty: `z` (agreement within k standard errors plus a stated
+ * finite-size gap), `zAbove` / `zBelow` (a one-sided claim held at k standard errors), `inInterval`
+ * (a value inside a bootstrap interval). They print the margin in standard errors, so a reader sees
+ * how close a claim came to failing. The plain `close` / `between` / `above` / `below` remain for
+ * exact statements (identities, round-off).
  */
 import { emit, escapeHtml } from "./show/display";
 
@@ -18,6 +24,8 @@ export interface CheckRecord {
   measured: string;
   expected: string;
   passed: boolean;
+  /** For the standard-error checks: the margin to failure in standard errors (negative = failed). */
+  marginSe?: number;
 }
 
 const records: CheckRecord[] = [];
@@ -32,8 +40,8 @@ export function reset(): void {
   records.length = 0;
 }
 
-function report(name: string, measured: string, expected: string, passed: boolean): void {
-  records.push({ name, measured, expected, passed });
+function report(name: string, measured: string, expected: string, passed: boolean, marginSe?: number): void {
+  records.push({ name, measured, expected, passed, ...(marginSe === undefined ? {} : { marginSe }) });
   const mark = passed ? "✔" : "✘";
   const text = `${mark} ${name}: measured ${measured}; expected ${expected}`;
   emit({
@@ -98,6 +106,66 @@ export function decreasing(name: string, values: ArrayLike<number>, slack = 0): 
   let worst = -Infinity;
   for (let i = 1; i < v.length; i++) worst = Math.max(worst, (v[i] - v[i - 1]) / Math.abs(v[i - 1] || 1));
   report(name, `[${v.map(fmt).join(", ")}] (largest relative rise ${fmt(Math.max(worst, 0))})`, `non-increasing within ${fmt(slack)}`, worst <= slack);
+}
+
+function assertSe(fn: string, name: string, se: number): void {
+  if (typeof se !== "number" || !(se > 0) || !Number.isFinite(se)) {
+    throw new RangeError(`check.${fn}('${name}'): the standard error must be a positive finite number, got ${se}`);
+  }
+}
+
+/**
+ * Agreement within the measured uncertainty: |measured - expected| <= zMax * se + gap, where `se` is
+ * the standard error of `measured` (over seeds, or from a bootstrap) and `gap` a stated systematic
+ * allowance (e.g. the finite-size gap of an asymptotic formula; explain it in `gapWhy`). Prints the
+ * z-score and the margin to failure in standard errors. Default zMax = 3 (a false alarm about 3 in
+ * 1000 checks when the claim is true).
+ */
+export function z(name: string, measured: number, se: number, expected: number, opts: { zMax?: number; gap?: number; gapWhy?: string } = {}): void {
+  assertFinite(name, measured);
+  assertFinite(name, expected);
+  assertSe("z", name, se);
+  const zMax = opts.zMax ?? 3, gap = opts.gap ?? 0;
+  if (!(zMax > 0) || gap < 0) throw new RangeError(`check.z('${name}'): zMax must be positive and gap non-negative`);
+  const dev = Math.abs(measured - expected);
+  const zv = (measured - expected) / se;
+  const margin = (zMax * se + gap - dev) / se;
+  const gapText = gap > 0 ? ` + ${fmt(gap)}${opts.gapWhy ? ` (${opts.gapWhy})` : ""}` : "";
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e. (z = ${zv.toFixed(2)})`,
+    `${fmt(expected)} within ${fmt(zMax)} s.e.${gapText}; margin ${margin.toFixed(2)} s.e.`, dev <= zMax * se + gap, margin);
+}
+
+/** A one-sided claim held at zMin standard errors: (measured - bound) / se >= zMin. */
+export function zAbove(name: string, measured: number, se: number, bound: number, opts: { zMin?: number } = {}): void {
+  assertFinite(name, measured);
+  assertSe("zAbove", name, se);
+  const zMin = opts.zMin ?? 3;
+  const zv = (measured - bound) / se;
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `> ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin);
+}
+
+/** A one-sided claim held at zMin standard errors: (bound - measured) / se >= zMin. */
+export function zBelow(name: string, measured: number, se: number, bound: number, opts: { zMin?: number } = {}): void {
+  assertFinite(name, measured);
+  assertSe("zBelow", name, se);
+  const zMin = opts.zMin ?? 3;
+  const zv = (bound - measured) / se;
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `< ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin);
+}
+
+/**
+ * `value` lies inside an interval [lo, hi] estimated from data (a bootstrap or a ±z·se interval); the
+ * margin is the distance to the nearer end in units of the interval's half-width.
+ */
+export function inInterval(name: string, value: number, interval: readonly [number, number], opts: { estimate?: number; level?: number } = {}): void {
+  assertFinite(name, value);
+  const [lo, hi] = interval;
+  if (!(lo <= hi)) throw new RangeError(`check.inInterval('${name}'): interval [${lo}, ${hi}] is empty`);
+  const half = (hi - lo) / 2;
+  const margin = half > 0 ? Math.min(value - lo, hi - value) / half : value === lo ? 0 : -Infinity;
+  const est = opts.estimate !== undefined ? `estimate ${fmt(opts.estimate)}, ` : "";
+  const lvl = opts.level !== undefined ? `${Math.round(opts.level * 100)}% ` : "";
+  report(name, `${est}${lvl}interval [${fmt(lo)}, ${fmt(hi)}]`, `contains ${fmt(value)} (margin ${margin.toFixed(2)} half-widths)`, value >= lo && value <= hi);
 }
 
 /** A summary table of every check run so far; throws if any failed. */

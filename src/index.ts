@@ -5,7 +5,7 @@
  * lab.models, lab.train, lab.fit, lab.theory. The most used names are also exported at top level.
  */
 export * as random from "./random";
-export { Rng, rngFrom } from "./random";
+export { Rng } from "./random";
 export * as display from "./show";
 export { show, markdown, live, table, plot, bundleOf } from "./show";
 export type { Figure, DataFrame, Series } from "./show";

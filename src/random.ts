@@ -2,6 +2,12 @@
  * Seeded pseudo-random numbers. Every dataset, initialisation and shuffle in the lab draws from an
  * `Rng`, so a chapter re-run with the same `seed` gives the same numbers.
  *
+ * The convention, everywhere in the lab: a function that draws random numbers takes an `rng` in its
+ * options and derives what it needs by name, `rng.fork("teacher")`, `rng.fork(\`seed ${s}\`)`.
+ * A named fork depends only on the parent's identity and the name, never on how many numbers the
+ * parent has drawn, so cells can run in any order, a cached cell that skips its computation leaves
+ * every later stream unchanged, and adding draws to one part of an experiment does not move another.
+ *
  * Written by hand because no well-kept npm package offers a seedable generator with Gaussian,
  * permutation and child-stream support together; the core is sfc32 (Chris Doty-Humphrey's Small Fast
  * Counting generator, period >= 2^32, passes PractRand to 2^40+), which is small and fast in JS.
@@ -14,10 +20,16 @@ export class Rng {
   private spare: number | undefined;
   /** The seed this generator was created with (for records and error messages). */
   readonly seed: number;
+  /**
+   * Where this stream comes from: "7" for `new Rng(7)`, "7/teacher/seed 3" for named forks of it.
+   * Two generators with the same path produce the same numbers.
+   */
+  readonly path: string;
 
-  constructor(seed: number) {
+  constructor(seed: number, path?: string) {
     if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
     this.seed = seed;
+    this.path = path ?? String(seed);
     // splitmix32 expands one number into the four words of state, so nearby seeds give unrelated streams.
     let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
@@ -120,11 +132,31 @@ export class Rng {
   }
 
   /**
-   * An independent child generator, e.g. one per seed of a sweep or one for data and one for the
-   * model, so adding draws to one does not change the other's stream.
+   * An independent child generator.
+   * - `fork("name")` (the lab's convention): derived from this generator's path and the name alone,
+   *   without drawing from it, so the parent's stream is untouched and the same name always gives the
+   *   same child. Use distinct names for distinct purposes (`"data"`, `"init"`, `` `seed ${s}` ``).
+   * - `fork()`: draws the child's seed from this stream (advances the parent), as before.
    */
-  fork(): Rng {
-    return new Rng(this.nextUint32() ^ (this.nextUint32() << 7));
+  fork(name?: string): Rng {
+    if (name === undefined) {
+      const s = (this.nextUint32() ^ (this.nextUint32() << 7)) >>> 0;
+      return new Rng(s);
+    }
+    if (typeof name !== "string" || name.length === 0) throw new TypeError(`Rng.fork: the name must be a non-empty string, got ${JSON.stringify(name)}`);
+    const path = `${this.path}/${name}`;
+    const child = new Rng(0, path);
+    const h = hash128(path);
+    child.a = h[0]; child.b = h[1]; child.c = h[2]; child.d = h[3];
+    (child as { seed: number }).seed = h[0] & 0x7fffffff;
+    for (let i = 0; i < 12; i++) child.nextUint32();
+    return child;
+  }
+
+  /** `count` named forks `name 0`, `name 1`, ...: one generator per seed of a Monte-Carlo study. */
+  forks(name: string, count: number): Rng[] {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`Rng.forks: count must be a non-negative integer, got ${count}`);
+    return Array.from({ length: count }, (_, i) => this.fork(`${name} ${i}`));
   }
 
   /** A 32-bit integer seed for libraries that take one (TensorFlow.js initialisers). */
@@ -133,7 +165,24 @@ export class Rng {
   }
 }
 
-/** Create a seeded generator: `const rng = rngFrom(seed)`. */
-export function rngFrom(seed: number): Rng {
-  return new Rng(seed);
+/**
+ * Four 32-bit words from a string (cyrb128, public domain, by bryc): the state of a named fork.
+ * Written out because it is four lines and must give the same words on every platform; a
+ * cryptographic hash is not needed, only well-mixed, reproducible state.
+ */
+function hash128(str: string): [number, number, number, number] {
+  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  for (let i = 0; i < str.length; i++) {
+    const k = str.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
+  return [h1 | 0, h2 | 0, h3 | 0, h4 | 0];
 }

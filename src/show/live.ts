@@ -4,6 +4,7 @@
  */
 import { emit, escapeHtml, inKernel, MimeBundle, newDisplayId } from "./display";
 import { Figure, figureBundle } from "./figure";
+import type { Progress } from "../progress";
 
 export interface LiveDisplay {
   /**
@@ -14,8 +15,11 @@ export interface LiveDisplay {
   update(content: Figure | MimeBundle | string, force?: boolean): void;
   /** Send a coalesced update that is still waiting, now. */
   flush(): void;
-  /** Show a progress bar `done/total` with a label (and the elapsed time). */
-  progress(done: number, total: number, label?: string): void;
+  /**
+   * Show a progress bar for `{ done, total, label, values }` with the elapsed time and an estimate of
+   * the time left. A plain function (no `this`), so it can be passed on: `{ onProgress: view.progress }`.
+   */
+  progress: (p: Progress) => void;
 }
 
 export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
@@ -59,11 +63,14 @@ export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
       if (timer) { clearTimeout(timer); timer = null; }
       if (pending) { const b = pending; pending = null; send(b); }
     },
-    progress(done, total, label = "") {
+    progress: (p: Progress) => {
+      const { done, total } = p;
+      const label = p.label ?? "";
+      const vals = p.values ? Object.entries(p.values).map(([k, v]) => ` · ${k} ${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`).join("") : "";
       const frac = total > 0 ? Math.min(1, done / total) : 0;
       const secs = ((Date.now() - start) / 1000).toFixed(1);
       const eta = done > 0 && done < total ? ` · ~${(((Date.now() - start) / done) * (total - done) / 1000).toFixed(0)} s left` : "";
-      const text = `${label ? label + " " : ""}${done}/${total} (${(frac * 100).toFixed(0)}%) · ${secs} s${eta}`;
+      const text = `${label ? label + " " : ""}${done}/${total} (${(frac * 100).toFixed(0)}%) · ${secs} s${eta}${vals}`;
       const bar = "█".repeat(Math.round(frac * 30)).padEnd(30, "░");
       push({
         "text/plain": `${bar} ${text}`,

@@ -47,15 +47,15 @@ test("outside a kernel, show and live print their text fallbacks", () => {
     show(fig);
     show("plain");
     const l = live({ minIntervalMs: 0 });
-    l.progress(5, 10, "training");
-    l.progress(10, 10, "training");
+    l.progress({ done: 5, total: 10, label: "training" });
+    l.progress({ done: 10, total: 10, label: "training", values: { loss: 0.125 } });
   } finally {
     setTextSink(prev);
   }
   assert.match(seen[0], /Figure "curve"/);
   assert.equal(seen[1], "plain");
   assert.match(seen[2], /training 5\/10 \(50%\)/);
-  assert.match(seen[3], /10\/10 \(100%\)/);
+  assert.match(seen[3], /10\/10 \(100%\).* · loss 0.125/);
 });
 
 test("live updates closer than the interval are coalesced; flush() and force send the last one", () => {

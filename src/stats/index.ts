@@ -1,0 +1,13 @@
+/**
+ * Statistics the chapters report and check: means with standard errors, medians and quantiles,
+ * summaries per seed, bootstrap intervals, and the normal distribution behind z-scores.
+ *
+ * Every "mean ± s.e." in the lab comes from here, so a check's tolerance (see `check.z`) and a
+ * table's error bar are computed the same way. The standard error of a mean is the sample standard
+ * deviation (n - 1 in the denominator) over sqrt(n).
+ */
+export { mean, variance, std, stderr, median, quantile, logMean, mse, summarize, perPoint, sumOf } from "./descriptive";
+export type { Summary, PointSummaries } from "./descriptive";
+export { bootstrap, bootstrapMean, percentileInterval } from "./bootstrap";
+export type { BootstrapInterval } from "./bootstrap";
+export { normalCdf, normalQuantile, zScore, twoSidedP } from "./normal";

@@ -1,0 +1,112 @@
+/**
+ * Optimizers, written out in TensorFlow.js ops (rather than tf.train's) for two reasons: every
+ * parameter can have its own learning-rate multiplier (muP needs one per layer, and for Adam a
+ * multiplier on the gradient would cancel), and each update rule is short enough to read and to
+ * test against a step computed by hand.
+ *
+ *   SGD:   g <- g + wd w (L2);  b <- mu b + g;  w <- w - lr s (nesterov ? g + mu b : b)     (PyTorch's convention)
+ *   Adam:  g <- g + wd w (L2);  m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+ *          w <- w - lr s m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+ *   AdamW: w <- w (1 - lr s wd), then the Adam step without L2 (decoupled decay, Loshchilov & Hutter).
+ * `s` is the parameter's learning-rate scale (1 except under muP, see spec.ts).
+ */
+import type * as tfjs from "@tensorflow/tfjs";
+
+export type OptimizerSpec =
+  | { kind: "sgd"; lr: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
+  | { kind: "adam"; lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
+  | { kind: "adamw"; lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay: number };
+
+/** Which learning-rate scale of a layer applies (see LrScale in spec.ts). */
+export function optimizerFamily(spec: OptimizerSpec): "sgd" | "adam" {
+  return spec.kind === "sgd" ? "sgd" : "adam";
+}
+
+export interface Optimizer {
+  readonly spec: OptimizerSpec;
+  /** Updates done so far. */
+  readonly steps: number;
+  /** One update of every variable with its gradient (same order), at base learning rate `lr`. */
+  step(grads: tfjs.Tensor[], lr: number): void;
+  /** Free the optimizer's state. */
+  dispose(): void;
+}
+
+function inRange(v: number | undefined, lo: number, hi: number, what: string, closedHi = false): void {
+  if (v === undefined) return;
+  if (!(typeof v === "number" && v >= lo && (closedHi ? v <= hi : v < hi))) throw new RangeError(`optimizer: ${what} must be in [${lo}, ${hi}${closedHi ? "]" : ")"}, got ${v}`);
+}
+
+/** Check an optimizer spec; every mistake is an error naming the field. */
+export function validateOptimizer(spec: OptimizerSpec): void {
+  if (!spec || !["sgd", "adam", "adamw"].includes((spec as { kind: string }).kind)) {
+    throw new RangeError(`optimizer: kind must be "sgd", "adam" or "adamw"; got ${JSON.stringify((spec as { kind?: string })?.kind)}`);
+  }
+  if (!(spec.lr > 0) || !Number.isFinite(spec.lr)) throw new RangeError(`optimizer: lr must be a positive number, got ${spec.lr}`);
+  inRange(spec.weightDecay, 0, Infinity, "weightDecay");
+  if (spec.kind === "sgd") inRange(spec.momentum, 0, 1, "momentum");
+  else {
+    inRange(spec.beta1, 0, 1, "beta1");
+    inRange(spec.beta2, 0, 1, "beta2");
+    if (spec.eps !== undefined && !(spec.eps > 0)) throw new RangeError(`optimizer: eps must be positive, got ${spec.eps}`);
+    if (spec.kind === "adamw" && spec.weightDecay === undefined) throw new RangeError("optimizer: adamw needs weightDecay (e.g. 0.01)");
+  }
+}
+
+/**
+ * An optimizer for `variables`, each with its learning-rate scale (`scales[i]`, default 1).
+ */
+export function createOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Variable[], scales?: number[]): Optimizer {
+  validateOptimizer(spec);
+  const s = scales ?? variables.map(() => 1);
+  if (s.length !== variables.length) throw new RangeError(`optimizer: ${variables.length} variables but ${s.length} learning-rate scales`);
+  const zerosLike = (v: tfjs.Variable): tfjs.Variable => tf.tidy(() => tf.variable(tf.zerosLike(v), false));
+  const state1: tfjs.Variable[] = [], state2: tfjs.Variable[] = [];
+  const wd = spec.weightDecay ?? 0;
+  let t = 0;
+  if (spec.kind === "sgd") {
+    const mu = spec.momentum ?? 0;
+    if (mu > 0) variables.forEach((v) => state1.push(zerosLike(v)));
+  } else {
+    variables.forEach((v) => { state1.push(zerosLike(v)); state2.push(zerosLike(v)); });
+  }
+  const step = (grads: tfjs.Tensor[], lr: number): void => {
+    if (grads.length !== variables.length) throw new RangeError(`optimizer.step: ${grads.length} gradients for ${variables.length} variables`);
+    t += 1;
+    tf.tidy(() => {
+      variables.forEach((w, i) => {
+        let g = grads[i];
+        const rate = lr * s[i];
+        if (spec.kind === "sgd") {
+          if (wd > 0) g = tf.add(g, tf.mul(wd, w));
+          const mu = spec.momentum ?? 0;
+          let d = g;
+          if (mu > 0) {
+            const buf = state1[i];
+            const next = t === 1 ? g : tf.add(tf.mul(mu, buf), g);
+            buf.assign(next);
+            d = spec.nesterov ? tf.add(g, tf.mul(mu, next)) : next;
+          }
+          w.assign(tf.sub(w, tf.mul(rate, d)));
+          return;
+        }
+        const b1 = spec.beta1 ?? 0.9, b2 = spec.beta2 ?? 0.999, eps = spec.eps ?? 1e-8;
+        let base: tfjs.Tensor = w;
+        if (spec.kind === "adamw") base = tf.mul(w, 1 - rate * wd);
+        else if (wd > 0) g = tf.add(g, tf.mul(wd, w));
+        const m = tf.add(tf.mul(b1, state1[i]), tf.mul(1 - b1, g));
+        const v = tf.add(tf.mul(b2, state2[i]), tf.mul(1 - b2, tf.square(g)));
+        state1[i].assign(m);
+        state2[i].assign(v);
+        const mHat = tf.div(m, 1 - b1 ** t), vHat = tf.div(v, 1 - b2 ** t);
+        w.assign(tf.sub(base, tf.mul(rate, tf.div(mHat, tf.add(tf.sqrt(vHat), eps)))));
+      });
+    });
+  };
+  return {
+    spec,
+    get steps() { return t; },
+    step,
+    dispose() { for (const v of [...state1, ...state2]) v.dispose(); },
+  };
+}
