@@ -3,33 +3,133 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cached, cacheKey, clearCache, stableStringify } from "../../src/cache";
+import { cached, keyOf, clearCache, stableStringify, scienceCodeHash, setNotebookScope } from "../../src/cache";
+import { Rng } from "../../src/random";
+import * as stats from "../../src/stats";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-cache-"));
 process.env.GENLAB_CACHE_DIR = dir;
 delete process.env.GENLAB_NO_CACHE;
 
-test("computes once, then reads; key order does not matter; version and config change the key", async () => {
+/** Run `fn`, returning what it printed with console.log / console.warn. */
+async function printed<T>(fn: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
+  const lines: string[] = [];
+  const log = console.log, warn = console.warn;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  console.warn = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { value: await fn(), lines };
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
+/**
+ * A closure as tslab compiles a notebook cell: names from earlier cells are read as `exports.name`.
+ * `body` is the arrow function's source.
+ */
+function notebookClosure<T>(scope: Record<string, unknown>, body: string): () => T {
+  return new Function("exports", `return ${body};`)(scope) as () => T;
+}
+
+test("computes once, then reads and says so in one line; another name or other code is another result", async () => {
   let calls = 0;
   const f = () => { calls++; return { curve: [1, 2, 3], best: 0.5 }; };
-  const a = await cached({ exp: "x", n: 10, p: [1, 2] }, f);
-  const b = await cached({ p: [1, 2], n: 10, exp: "x" }, f);
+  const a = await cached("x", f);
+  const { value: b, lines } = await printed(() => cached("x", f));
   assert.deepEqual(a, b);
   assert.equal(calls, 1);
-  await cached({ exp: "x", n: 11, p: [1, 2] }, f);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^cache: reused 'x', computed on \d{4}-\d\d-\d\d \d\d:\d\d UTC in \d+\.\d\d s; to recompute, run with GENLAB_NO_CACHE=1 or pass \{ ignore: true \}$/);
+  await cached("y", f);
   assert.equal(calls, 2);
-  await cached({ exp: "x", n: 10, p: [1, 2] }, f, { version: "2" });
-  assert.equal(calls, 3);
-  assert.notEqual(cacheKey({ a: 1 }, "1"), cacheKey({ a: 1 }, "2"));
+  const g = () => { calls += 10; return 0; };
+  await cached("x", g);
+  assert.equal(calls, 12, "a different function under the same name computes");
+  assert.notEqual(keyOf("x", f).hash, keyOf("x", g).hash);
+  assert.notEqual(keyOf("x", f).hash, keyOf("x", f, { version: "2" }).hash);
+  assert.notEqual(keyOf("x", f).hash, keyOf("x", f, { key: { n: 1 } }).hash);
   assert.equal(stableStringify({ b: 1, a: [new Float64Array([0.5])] }), '{"a":[{"$typed":"Float64Array","b64":"AAAAAAAA4D8="}],"b":1}');
+});
+
+test("an edited notebook function called by the computation (directly or through another) gives a new result", async () => {
+  const scope: Record<string, unknown> = {
+    n: 3,
+    helper: new Function("x", "return x + 1"),
+    stats: stats, // a library namespace: covered by the library version, not hashed
+  };
+  scope.teacherData = new Function("exports", "return function teacherData(k) { return exports.helper(k) * 10; }")(scope);
+  setNotebookScope(scope);
+  try {
+    const compute = notebookClosure<number>(scope, "() => exports.teacherData(exports.n) + exports.stats.mean([0])");
+    assert.equal(await cached("stale?", compute), 40);
+    assert.deepEqual(keyOf("stale?", compute).dependsOn, ["helper", "n", "teacherData"]);
+    const { value: again } = await printed(() => cached("stale?", compute));
+    assert.equal(again, 40);
+    // the reader edits teacherData in an earlier cell and reruns
+    scope.teacherData = new Function("exports", "return function teacherData(k) { return exports.helper(k) * 100; }")(scope);
+    assert.equal(await cached("stale?", compute), 400);
+    // ... then edits the helper it calls
+    scope.helper = new Function("x", "return x + 2");
+    assert.equal(await cached("stale?", compute), 500);
+    // ... then changes a parameter
+    scope.n = 4;
+    assert.equal(await cached("stale?", compute), 600);
+    // back to the first version of everything: the first result is reused
+    scope.n = 3;
+    scope.helper = new Function("x", "return x + 1");
+    scope.teacherData = new Function("exports", "return function teacherData(k) { return exports.helper(k) * 10; }")(scope);
+    const { value, lines } = await printed(() => cached("stale?", compute));
+    assert.equal(value, 40);
+    assert.match(lines[0], /reused 'stale\?'/);
+  } finally {
+    setNotebookScope(undefined);
+  }
+});
+
+test("data and generators the computation reads are part of the key; drawing from a generator directly is flagged", async () => {
+  const scope: Record<string, unknown> = { xs: new Float64Array([1, 2, 3]), rng: new Rng(5) };
+  setNotebookScope(scope);
+  try {
+    const sum = notebookClosure<number>(scope, "() => exports.xs.reduce((s, v) => s + v, 0) + exports.rng.fork(\"a\").uniform()");
+    const k1 = keyOf("sum", sum).hash;
+    (scope.xs as Float64Array)[1] = 5;
+    assert.notEqual(keyOf("sum", sum).hash, k1, "a changed array entry changes the key");
+    const draw = notebookClosure<number>(scope, "() => exports.rng.normal()");
+    const { lines } = await printed(() => cached("draws", draw));
+    assert.ok(lines.some((l) => /drew numbers directly from the generator with path "5"/.test(l)), lines.join("\n"));
+    const { lines: quiet } = await printed(() => cached("forks", sum));
+    assert.equal(quiet.filter((l) => /drew numbers/.test(l)).length, 0, "named forks do not advance the generator");
+  } finally {
+    setNotebookScope(undefined);
+  }
+});
+
+test("a value the cache cannot key on is computed every time, with a note", async () => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  const scope: Record<string, unknown> = { cyclic };
+  setNotebookScope(scope);
+  try {
+    let calls = 0;
+    const f = notebookClosure<number>({ ...scope, count: () => ++calls }, "() => exports.count() + exports.cyclic.a");
+    const { lines } = await printed(() => cached("cyc", f));
+    await printed(() => cached("cyc", f));
+    assert.equal(calls, 2);
+    assert.match(lines[0], /is computed and not cached: cyclic\.self refers to itself/);
+  } finally {
+    setNotebookScope(undefined);
+  }
 });
 
 test("Float64Array, matrices, NaN/Infinity/-0 and async results round-trip exactly", async () => {
   const data = Float64Array.from([Math.PI, 1e-310, -0, NaN, Infinity, 0.1 + 0.2]);
   const value = { m: { rows: 2, cols: 3, data }, f32: new Float32Array([1.5, 2.25]), xs: [NaN, -Infinity, -0, 3], s: "ok" };
-  const key = { test: "roundtrip" };
-  await cached(key, async () => value);
-  const got = await cached<typeof value>(key, () => { throw new Error("must not recompute"); });
+  const make = async () => value;
+  await cached("roundtrip", make);
+  const got = await cached<typeof value>("roundtrip", make);
+  assert.ok(got !== value, "read back from disk");
   assert.ok(got.m.data instanceof Float64Array);
   assert.deepEqual(Array.from(got.m.data).map(String), Array.from(data).map(String));
   assert.ok(Object.is(got.m.data[2], -0));
@@ -37,61 +137,53 @@ test("Float64Array, matrices, NaN/Infinity/-0 and async results round-trip exact
   assert.ok(Number.isNaN(got.xs[0]) && got.xs[1] === -Infinity && Object.is(got.xs[2], -0));
 });
 
-test("ignore / GENLAB_NO_CACHE recompute and overwrite; a corrupt file is recomputed with a warning", async () => {
+test("ignore / GENLAB_NO_CACHE recompute and overwrite; a corrupt entry is recomputed with a warning", async () => {
   let calls = 0;
-  const key = { test: "ignore" };
-  await cached(key, () => ++calls);
-  assert.equal(await cached(key, () => ++calls), 1);
-  assert.equal(await cached(key, () => ++calls, { ignore: true }), 2);
+  const f = () => ++calls;
+  await cached("ignore", f);
+  assert.equal(await cached("ignore", f), 1);
+  assert.equal(await cached("ignore", f, { ignore: true }), 2);
   process.env.GENLAB_NO_CACHE = "1";
-  assert.equal(await cached(key, () => ++calls), 3);
+  assert.equal(await cached("ignore", f), 3);
   delete process.env.GENLAB_NO_CACHE;
-  assert.equal(await cached(key, () => ++calls), 3, "the overwritten value is read back");
-  // corrupt it
-  const file = path.join(dir, `${cacheKey(key)}.json`);
-  assert.ok(fs.existsSync(file));
-  fs.writeFileSync(file, '{"canonical": "trunc');
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (m: string) => warnings.push(m);
-  try {
-    assert.equal(await cached(key, () => ++calls), 4);
-  } finally {
-    console.warn = warn;
-  }
-  assert.match(warnings.join("\n"), /corrupt.*recomputing/);
-  assert.equal(await cached(key, () => ++calls), 4);
-  // no temporary files left behind
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+  assert.equal(await cached("ignore", f), 3, "the overwritten value is read back");
+  const file = path.join(dir, `${keyOf("ignore", f).hash}.json`);
+  fs.writeFileSync(file, "{ not json");
+  const { value, lines } = await printed(() => cached("ignore", f));
+  assert.equal(value, 4);
+  assert.match(lines.join("\n"), /unreadable or corrupt .*recomputing/);
 });
 
-test("concurrent calls with one key share one computation; clearCache empties the folder", async () => {
+test("a cache folder that cannot be written warns and keeps the computed value", async () => {
+  const blocked = path.join(dir, "blocked");
+  fs.writeFileSync(blocked, "a file where the folder should be");
+  const { value, lines } = await printed(() => cached("nowhere", () => 42, { dir: path.join(blocked, "results") }));
+  assert.equal(value, 42);
+  assert.match(lines.join("\n"), /could not write .*kept for this run only/);
+});
+
+test("concurrent calls share one computation; clearCache empties the folder", async () => {
   let calls = 0;
-  const slow = () => new Promise<number>((r) => setTimeout(() => r(++calls), 20));
-  const [a, b] = await Promise.all([cached({ test: "conc" }, slow), cached({ test: "conc" }, slow)]);
-  assert.equal(a, 1);
-  assert.equal(b, 1);
+  const f = async () => { calls++; await new Promise((r) => setTimeout(r, 20)); return 7; };
+  const [a, b] = await Promise.all([cached("shared", f), cached("shared", f)]);
+  assert.equal(a + b, 14);
+  assert.equal(calls, 1);
   assert.ok(clearCache() > 0);
-  assert.equal(fs.readdirSync(dir).length, 0);
-  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith(".json")).length, 0);
 });
 
-test("the code version combines the package version with a hash of the compiled library", async () => {
-  const { libraryVersion } = await import("../../src/cache");
-  const v = libraryVersion();
-  assert.match(v, /^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
-  assert.equal(libraryVersion(), v, "computed once, stable");
-});
-
-test("results computed on another linear-algebra path or tfjs override are not reused", async () => {
-  const { cacheKey } = await import("../../src/cache");
-  const before = cacheKey({ exp: "x" });
-  const prev = process.env.GENLAB_TF_MATMUL;
-  process.env.GENLAB_TF_MATMUL = "xnnpack";
-  try {
-    assert.notEqual(cacheKey({ exp: "x" }), before);
-  } finally {
-    if (prev === undefined) delete process.env.GENLAB_TF_MATMUL; else process.env.GENLAB_TF_MATMUL = prev;
-  }
-  assert.equal(cacheKey({ exp: "x" }), before);
+test("tooling code does not change the science-code hash; a model change does", () => {
+  const lib = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lib-"));
+  for (const d of ["models", "runner", "cli", "show"]) fs.mkdirSync(path.join(lib, d));
+  fs.writeFileSync(path.join(lib, "models", "ridge.js"), "exports.fit = 1;");
+  fs.writeFileSync(path.join(lib, "runner", "execute.js"), "exports.run = 1;");
+  fs.writeFileSync(path.join(lib, "cache.js"), "exports.c = 1;");
+  const h0 = scienceCodeHash(lib);
+  fs.writeFileSync(path.join(lib, "runner", "execute.js"), "exports.run = 2;");
+  fs.writeFileSync(path.join(lib, "cli", "nb.js"), "exports.nb = 1;");
+  fs.writeFileSync(path.join(lib, "cache.js"), "exports.c = 2;");
+  assert.equal(scienceCodeHash(lib), h0);
+  fs.writeFileSync(path.join(lib, "models", "ridge.js"), "exports.fit = 2;");
+  assert.notEqual(scienceCodeHash(lib), h0);
+  fs.rmSync(lib, { recursive: true, force: true });
 });
