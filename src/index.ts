@@ -1,22 +1,35 @@
 /**
- * genlab: the shared library of the lab. A chapter imports it with one line,
- *   import * as lab from "genlab";
- * and reaches each module by concept: lab.random, lab.show, lab.check, lab.linalg, lab.data,
- * lab.models, lab.train, lab.fit, lab.theory. The most used names are also exported at top level.
+ * genlab: the shared library of the lab. A chapter imports what it uses in one line,
+ *   import { show, plot, live, check, stats, data, models, train, experiments, theory, fit, Rng, cached } from "genlab";
+ *
+ * Science, in the order a result flows:
+ *   random       seeded generators (`Rng`, named forks)
+ *   data         generators: Gaussian data with any spectrum, teachers, random matrices, MNIST subsets
+ *   models       estimators: ridge / min-norm regression, random features, kernels, kernel regression
+ *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels
+ *   experiments  the chapters' sweeps and Monte-Carlo studies
+ *   theory       closed forms
+ *   fit          power laws and spectra with bootstrap intervals
+ *   stats        means, standard errors, quantiles, bootstraps, z-scores
+ *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
+ * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live
+ * displays); check (visible claims that fail loudly); cached (results on disk that never go stale);
+ * tfReady and describeBackend (TensorFlow.js and its backend).
  */
 export * as random from "./random";
 export { Rng } from "./random";
-export * as display from "./show";
-export { show, markdown, live, table, plot, bundleOf } from "./show";
-export type { Figure, DataFrame, Series } from "./show";
-export * as check from "./check";
-export * as tfb from "./tf";
-export { tf, tfReady, backendInfo, describeBackend } from "./tf";
 export * as data from "./data";
 export * as models from "./models";
+export * as train from "./train";
+export * as experiments from "./experiments";
 export * as theory from "./theory";
 export * as fit from "./fit";
-export * as train from "./train";
+export * as stats from "./stats";
 export * as linalg from "./linalg";
-export * as cache from "./cache";
-export { cached } from "./cache";
+export { show, markdown, live, table, plot, bundleOf } from "./show";
+export type { Figure, DataFrame, Series, LiveDisplay } from "./show";
+export type { Progress, OnProgress } from "./progress";
+export type { Activation } from "./activations";
+export * as check from "./check";
+export { cached, keyOf, clearCache } from "./cache";
+export { tf, tfReady, backendInfo, describeBackend } from "./tf";

@@ -88,7 +88,6 @@ const mm = {
 type Sgemm = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void;
 function sgemm(): { f: Sgemm | null; why: string } {
   // nativeAddon() caches the load (and honours src/linalg's setNativeLoader, which tests use)
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { nativeAddon } = require("./linalg/backend") as typeof import("./linalg/backend");
   const got = nativeAddon();
   if (got.mod?.sgemm) return { f: got.mod.sgemm, why: "" };

@@ -12,6 +12,7 @@ import { LabResult, runLabOps } from "./ops";
 import { NumpyReport, runNumpy } from "./numpy";
 import { measureTslab, TslabResult } from "./tslab";
 import { Timing } from "./timing";
+import { projectRoot } from "../project/paths";
 
 export { timeit } from "./timing";
 export type { Timing } from "./timing";
@@ -60,16 +61,6 @@ export interface BenchReport {
   wall_s: number;
 }
 
-function projectRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    try {
-      if (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name === "genlab") return dir;
-    } catch { /* up */ }
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
 
 function cpuModel(): string {
   try {
@@ -84,7 +75,7 @@ const ms = (t: Timing): number => t.median_s * 1e3;
 export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const quick = !!opts.quick, log = opts.log ?? ((m: string) => console.error(m));
   const t0 = Date.now();
-  const root = projectRoot();
+  const root = projectRoot;
   const loadStart = os.loadavg();
   const budget_s = quick ? 0.15 : 0.6;
   const addon = nativeAddon().mod;
@@ -214,7 +205,7 @@ export function formatReport(r: BenchReport): string {
 }
 
 /** Write the report as JSON (default build/bench/bench.json under the project root). */
-export function writeReport(r: BenchReport, file = path.join(projectRoot(), "build", "bench", "bench.json")): string {
+export function writeReport(r: BenchReport, file = path.join(projectRoot, "build", "bench", "bench.json")): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(r, null, 2) + "\n");

@@ -10,11 +10,11 @@ import * as la from "../linalg";
 import type { Matrix } from "../linalg";
 
 /**
- * An n x p matrix of i.i.d. N(0, sigma2) entries (row-major): `X^T X / n` is a white Wishart
+ * An n x p matrix of i.i.d. N(0, variance) entries (row-major): `X^T X / n` is a white Wishart
  * sample covariance whose spectrum follows MP with q = p / n.
  */
-export function whiteData(n: number, p: number, rng: Rng, sigma2 = 1): Matrix {
-  return { rows: n, cols: p, data: rng.normals(n * p, 0, Math.sqrt(sigma2)) };
+export function whiteData(n: number, p: number, rng: Rng, variance = 1): Matrix {
+  return { rows: n, cols: p, data: rng.normals(n * p, 0, Math.sqrt(variance)) };
 }
 
 /**

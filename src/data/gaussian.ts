@@ -182,58 +182,23 @@ export function reluNetTeacher(d: number, width: number, opts: { sigma?: number 
   };
 }
 
-// ---------------------------------------------------------------- Wishart Gram matrices
+// ---------------------------------------------------------------- inputs on a circle
 
-/**
- * Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 by the boost U^(1/shape)).
- */
-export function gammaSample(shape: number, rng: Rng): number {
-  if (!(shape > 0)) throw new RangeError(`gammaSample: shape must be > 0, got ${shape}`);
-  if (shape < 1) return gammaSample(shape + 1, rng) * Math.pow(rng.uniform() || Number.MIN_VALUE, 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number, v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+/** Points on a circle of radius sqrt(d) in a random 2-D plane of R^d at angles `angles` (inputs of norm^2 = d). */
+export function circleInputs(angles: ArrayLike<number>, d: number, rng: Rng): Matrix {
+  const u = rng.normals(d), v = rng.normals(d);
+  const nu = Math.hypot(...u);
+  for (let i = 0; i < d; i++) u[i] /= nu;
+  let p = 0;
+  for (let i = 0; i < d; i++) p += u[i] * v[i];
+  for (let i = 0; i < d; i++) v[i] -= p * u[i];
+  const nv = Math.hypot(...v);
+  for (let i = 0; i < d; i++) v[i] /= nv;
+  const X = new Float64Array(angles.length * d);
+  const r = Math.sqrt(d);
+  for (let a = 0; a < angles.length; a++) {
+    const c = Math.cos(angles[a]) * r, s = Math.sin(angles[a]) * r;
+    for (let i = 0; i < d; i++) X[a * d + i] = c * u[i] + s * v[i];
   }
-}
-
-/** Chi-squared draw with k degrees of freedom. */
-export function chiSquaredSample(k: number, rng: Rng): number {
-  return 2 * gammaSample(k / 2, rng);
-}
-
-/**
- * Z Z^T for an n x dof matrix Z of i.i.d. N(0,1) entries (a Wishart(dof, I_n) matrix), sampled exactly
- * without forming Z: Bartlett's decomposition Z Z^T =_d A A^T with A lower triangular,
- * A_ii = sqrt(chi^2_{dof - i}) (i = 0..n-1) and A_ij ~ N(0,1) below the diagonal. Needs dof >= n;
- * costs O(n^3) whatever dof is, so a bath of a million directions is as cheap as one of a thousand.
- * Multiply by the per-direction variance to get the Gram matrix X_bath X_bath^T of an isotropic bath.
- */
-export function wishartGram(n: number, dof: number, rng: Rng): Matrix {
-  checkDim("wishartGram", n);
-  if (!(dof >= n)) throw new RangeError(`wishartGram: Bartlett sampling needs dof >= n, got dof=${dof} < n=${n} (build X X^T directly instead)`);
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    A[i * n + i] = Math.sqrt(chiSquaredSample(dof - i, rng));
-    for (let j = 0; j < i; j++) A[i * n + j] = rng.normal();
-  }
-  const G = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      const m = Math.min(i, j);
-      for (let k = 0; k <= m; k++) s += A[i * n + k] * A[j * n + k];
-      G[i * n + j] = s;
-      G[j * n + i] = s;
-    }
-  }
-  return { rows: n, cols: n, data: G };
+  return { rows: angles.length, cols: d, data: X };
 }

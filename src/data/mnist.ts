@@ -3,10 +3,9 @@
  * [0, 1] rounded to 3 decimals). Nothing is downloaded: the package ships the digits as ten JSON
  * files (one per class), which we parse once (about 0.25 s) and keep in memory.
  *
- * `mnist({ nTrain, nTest, seed })` draws disjoint, seeded train / test subsets from the 10,000
- * digits, optionally pooled (28 -> 14 or 7 pixels a side), centred on the training mean and
- * normalised, as float64 row-major matrices for the linear-algebra layer; `toFloat32` gives the
- * tensors' Float32 copies for TensorFlow.js.
+ * `mnist({ nTrain, nTest, rng })` draws disjoint train / test subsets from the 10,000 digits,
+ * optionally pooled (28 -> 14 or 7 pixels a side), centred on the training mean and normalised, as
+ * float64 row-major matrices (train.fit takes them as they are).
  */
 import { Rng } from "../random";
 import type { Matrix } from "../linalg";
@@ -28,7 +27,6 @@ export function mnistRaw(): MnistRaw {
   const d = side * side;
   const parts: number[][] = [];
   for (let c = 0; c < 10; c++) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     parts.push((require(`mnist/src/digits/${c}.json`) as { data: number[] }).data);
   }
   const count = parts.reduce((s, p) => s + Math.floor(p.length / d), 0);
@@ -51,8 +49,8 @@ export interface MnistOptions {
   nTrain: number;
   /** Test-set size (default 0). */
   nTest?: number;
-  /** Seed of the random draw of the subsets (default 0). */
-  seed?: number;
+  /** Draws the subsets (e.g. rng.fork("mnist")). */
+  rng: Rng;
   /** Pool the 28 x 28 images to `side` x `side` by averaging blocks; side must divide 28 (28, 14, 7, 4, 2). Default 28. */
   side?: number;
   /** Keep only these classes (default all ten). */
@@ -139,7 +137,8 @@ export function mnist(opts: MnistOptions): { train: MnistSet; test: MnistSet } {
   if (opts.nTrain + nTest > keep.length) {
     throw new RangeError(`mnist: nTrain + nTest = ${opts.nTrain + nTest} exceeds the ${keep.length} digits available`);
   }
-  const perm = new Rng(opts.seed ?? 0).permutation(keep.length);
+  if (!(opts.rng instanceof Rng)) throw new TypeError("mnist: pass { rng } to draw the subsets (e.g. rng: rng.fork(\"mnist\"))");
+  const perm = opts.rng.permutation(keep.length);
   const pick = (from: number, count: number): Int32Array => Int32Array.from({ length: count }, (_, i) => keep[perm[from + i]]);
   const train = buildSet(raw, pick(0, opts.nTrain), side);
   const test = buildSet(raw, pick(opts.nTrain, nTest), side);
@@ -170,11 +169,6 @@ export function mnist(opts: MnistOptions): { train: MnistSet; test: MnistSet } {
     throw new RangeError(`mnist: normalize must be "none", "unit" or "standardize"; got ${String(norm)}`);
   }
   return { train, test };
-}
-
-/** Float32 copies of a set's images and one-hot labels, for `tf.tensor2d(x, [n, d])`. */
-export function toFloat32(s: MnistSet): { x: Float32Array; y: Float32Array; shape: [number, number] } {
-  return { x: Float32Array.from(s.x.data), y: Float32Array.from(s.oneHot.data), shape: [s.n, s.d] };
 }
 
 /**

@@ -1,3 +1,2 @@
-// Re-exports of this folder's modules; each module adds its own line.
-export {};
+/** `fit`: power laws (with and without an offset) and spectra, with bootstrap intervals. */
 export * from "./powerlaw";

@@ -6,11 +6,15 @@
  * - `fitPowerLawOffset(x, y)`: y = c + A x^(-a) with c >= 0 (a floor, e.g. noise or irreducible
  *   loss), by least squares on relative residuals (y - model) / y: for each exponent a the best (c, A)
  *   is linear least squares, and a is found by a grid then a golden-section refinement.
- * - `bootstrap(...)`: resample the points (pairs) with replacement, refit, and report percentile
- *   intervals. With replicate runs at each x, pass all replicates as points.
+ * - `bootstrapPowerLaw(...)`: resample the points (pairs) with replacement, refit, and report
+ *   percentile intervals. With replicate runs at each x, pass all replicates as points.
+ * - `fitSpectrum`, `bootstrapSpectrumFit`, `localSlopes`: power-law bulks of eigenvalue spectra.
  */
 import type { Matrix } from "../linalg";
 import { Rng } from "../random";
+import type { OnProgress } from "../progress";
+import { normalQuantile } from "../stats/normal";
+import { percentileInterval } from "../stats/bootstrap";
 
 export interface PowerLawFit {
   /** Exponent a in y = A x^(-a) (so the log-log slope is -a). */
@@ -33,6 +37,11 @@ export interface BootstrapResult<T> {
   level: number;
   /** Bootstrap draws of a (sorted). */
   draws: Float64Array;
+}
+
+function requireRng(rng: unknown, fn: string): Rng {
+  if (!(rng instanceof Rng)) throw new TypeError(`${fn}: pass { rng } for the resampling (e.g. rng: rng.fork("bootstrap"))`);
+  return rng;
 }
 
 function validate(x: ArrayLike<number>, y: ArrayLike<number>, min: number): void {
@@ -118,32 +127,20 @@ export function fitPowerLawOffset(x: ArrayLike<number>, y: ArrayLike<number>, op
   return { a, A, c, r2: r2Log(x, y, (t) => c + A * t ** -a), n: x.length };
 }
 
-function percentile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const i = Math.floor(pos), f = pos - i;
-  return i + 1 < sorted.length ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i];
-}
-
-/** Percentile interval of a set of draws. */
-export function percentileInterval(draws: ArrayLike<number>, level = 0.95): [number, number] {
-  const s = Float64Array.from(draws).sort();
-  return [percentile(s, (1 - level) / 2), percentile(s, 1 - (1 - level) / 2)];
-}
-
 /**
- * Pairs bootstrap of a power-law fit: `B` resamples (seeded by `seed`), percentile interval of a.
+ * Pairs bootstrap of a power-law fit: `B` resamples drawn from `rng`, percentile interval of a.
  * Resamples in which every x is the same (no slope defined) are redrawn.
  */
 export function bootstrapPowerLaw(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
-  opts: { offset?: boolean; B?: number; seed?: number; level?: number; aMin?: number; aMax?: number } = {},
+  opts: { rng: Rng; offset?: boolean; B?: number; level?: number; aMin?: number; aMax?: number },
 ): BootstrapResult<PowerLawFit> {
   const fitter = (xs: ArrayLike<number>, ys: ArrayLike<number>): PowerLawFit =>
     opts.offset ? fitPowerLawOffset(xs, ys, opts) : fitPowerLaw(xs, ys);
   const fit = fitter(x, y);
   const B = opts.B ?? 500;
-  const rng = new Rng(opts.seed ?? 0);
+  const rng = requireRng(opts.rng, "bootstrapPowerLaw");
   const n = x.length;
   const distinct = new Set(Array.from(x)).size;
   const minDistinct = opts.offset ? 3 : 2;
@@ -161,31 +158,45 @@ export function bootstrapPowerLaw(
   return { fit, aCI: percentileInterval(draws, level), level, draws };
 }
 
-/**
- * Generic seeded bootstrap: call `statistic(rng)` B times (the callback resamples with the Rng it is
- * given) and return the sorted draws and their percentile interval.
- */
-export function bootstrap(statistic: (rng: Rng, b: number) => number, opts: { B?: number; seed?: number; level?: number } = {}): { draws: Float64Array; ci: [number, number]; level: number } {
-  const B = opts.B ?? 200;
-  const rng = new Rng(opts.seed ?? 0);
-  const draws = new Float64Array(B);
-  for (let b = 0; b < B; b++) draws[b] = statistic(rng.fork(), b);
-  draws.sort();
-  const level = opts.level ?? 0.95;
-  return { draws, ci: percentileInterval(draws, level), level };
+/** A power-law bulk lambda_i = A i^-(1+a) fitted to a spectrum. */
+export interface SpectrumFit {
+  /** The log-log decay rate of lambda_i against the rank i: 1 + a. */
+  decay: number;
+  /** The exponent a of lambda_i ~ i^-(1+a) (= decay - 1). */
+  a: number;
+  /** Prefactor A. */
+  A: number;
+  /** Coefficient of determination of the fit on log lambda. */
+  r2: number;
+  /** Number of ranks fitted. */
+  n: number;
 }
 
 /**
  * Fit a power-law bulk to a spectrum: lambda_i = A i^-(1+a) over ranks i in [from, to] (1-based,
- * eigenvalues sorted in decreasing order first). Returns the fitted decay exponent `alpha` = 1 + a
- * in `a` of the result's power law over ranks, i.e. `fit.a` is the log-log decay rate of lambda_i.
+ * eigenvalues sorted in decreasing order first), by least squares on log lambda against log i.
  */
-export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: number): PowerLawFit {
+export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: number): SpectrumFit {
   const v = Float64Array.from(eigenvalues).sort().reverse();
   if (!(from >= 1 && to <= v.length && to - from >= 1)) throw new RangeError(`fitSpectrum: need 1 <= from < to <= ${v.length}; got ${from}, ${to}`);
   const xs: number[] = [], ys: number[] = [];
   for (let i = from; i <= to; i++) if (v[i - 1] > 0) { xs.push(i); ys.push(v[i - 1]); }
-  return fitPowerLaw(xs, ys);
+  const f = fitPowerLaw(xs, ys);
+  return { decay: f.a, a: f.a - 1, A: f.A, r2: f.r2, n: f.n };
+}
+
+/**
+ * Local log-log slopes of a descending spectrum: -d log lambda / d log i between ranks i and 1.5 i,
+ * for i = from, 1.2 from, ... while 1.5 i <= to. A single power law has a constant local slope.
+ */
+export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: number): { rank: number[]; slope: number[] } {
+  const rank: number[] = [], slope: number[] = [];
+  for (let i = from; Math.ceil(i * 1.5) <= to; i = Math.ceil(i * 1.2)) {
+    const j = Math.ceil(i * 1.5);
+    rank.push(Math.sqrt(i * j));
+    slope.push(-Math.log(eigenvalues[j - 1] / eigenvalues[i - 1]) / Math.log(j / i));
+  }
+  return { rank, slope };
 }
 
 /**
@@ -201,18 +212,18 @@ export function fitSpectrum(eigenvalues: ArrayLike<number>, from: number, to: nu
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
- * Returns the fit, the interval of its decay rate `fit.a` (= 1 + a), and the draws.
+ * Returns the fit, the interval of its decay rate `fit.decay` (= 1 + a) in `decayCI`, and the draws.
  */
 export function bootstrapSpectrumFit(
   X: Matrix,
   spectrum: (X: Matrix) => ArrayLike<number>,
   from: number,
   to: number,
-  opts: { B?: number; seed?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: (done: number, total: number) => void } = {},
-): BootstrapResult<PowerLawFit> & { method: string; se: number } {
+  opts: { rng: Rng; B?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: OnProgress },
+): { fit: SpectrumFit; decayCI: [number, number]; level: number; draws: Float64Array; method: string; se: number } {
   const fit = fitSpectrum(spectrum(X), from, to);
   const B = opts.B ?? 100;
-  const rng = new Rng(opts.seed ?? 0);
+  const rng = requireRng(opts.rng, "bootstrapSpectrumFit");
   const n = X.rows, d = X.cols;
   const method = opts.method ?? "halfSample";
   const m = method === "halfSample" ? Math.floor(n / 2) : n;
@@ -225,8 +236,8 @@ export function bootstrapSpectrumFit(
     } else {
       for (let i = 0; i < n; i++) { const j = rng.int(n); buf.set(X.data.subarray(j * d, (j + 1) * d), i * d); }
     }
-    draws[b] = fitSpectrum(spectrum({ rows: m, cols: d, data: buf }), from, to).a;
-    opts.onProgress?.(b + 1, B);
+    draws[b] = fitSpectrum(spectrum({ rows: m, cols: d, data: buf }), from, to).decay;
+    opts.onProgress?.({ done: b + 1, total: B, label: method === "halfSample" ? "half-samples" : "bootstrap resamples" });
   }
   draws.sort();
   const level = opts.level ?? 0.95;
@@ -237,26 +248,9 @@ export function bootstrapSpectrumFit(
   if (method === "halfSample") {
     const se = Math.sqrt(v2 / 2);
     const z = normalQuantile(1 - (1 - level) / 2);
-    return { fit, aCI: [fit.a - z * se, fit.a + z * se], level, draws, method, se };
+    return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se };
   }
-  return { fit, aCI: percentileInterval(draws, level), level, draws, method, se: Math.sqrt(v2) };
-}
-
-/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const dd = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const pl = 0.02425;
-  if (p < pl) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
-  }
-  if (p > 1 - pl) return -normalQuantile(1 - p);
-  const q = p - 0.5, r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return { fit, decayCI: percentileInterval(draws, level), level, draws, method, se: Math.sqrt(v2) };
 }
 
 /**
@@ -267,7 +261,7 @@ export function normalQuantile(p: number): number {
 export function bootstrapCurveExponent(
   ns: number[],
   errors: number[][],
-  opts: { B?: number; seed?: number; level?: number; offset?: boolean } = {},
+  opts: { rng: Rng; B?: number; level?: number; offset?: boolean },
 ): BootstrapResult<PowerLawFit> & { mean: number[] } {
   const S = errors.length;
   if (S === 0) throw new RangeError("bootstrapCurveExponent: no seeds");
@@ -276,7 +270,7 @@ export function bootstrapCurveExponent(
   const mean = meanOf(errors);
   const fit = fitter(mean);
   const B = opts.B ?? 500;
-  const rng = new Rng(opts.seed ?? 0);
+  const rng = requireRng(opts.rng, "bootstrapCurveExponent");
   const draws = new Float64Array(B);
   for (let b = 0; b < B; b++) {
     const pick = Array.from({ length: S }, () => errors[rng.int(S)]);

@@ -78,7 +78,6 @@ export type NativeLoader = () => NativeAddon;
 export const defaultLoader: NativeLoader = () => {
   const p = addonPath();
   if (!p) throw new Error(`${ADDON_REL} not found (run \`npm run build:native\`; it needs a C compiler and OpenBLAS + LAPACKE)`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mod = require(p) as NativeAddon;
   for (const f of ["gemm", "syrk", "potrf", "potrs", "gesv", "syevd", "gelsd", "gesdd"] as const) {
     if (typeof mod[f] !== "function") throw new Error(`${p} does not export ${f}() (stale build? run \`npm run build:native\`)`);

@@ -1,7 +1,8 @@
-// Re-exports of this folder's modules; each module adds its own line.
-export {};
+/**
+ * `models`: estimators. Linear and ridge regression on fixed features, random features, kernels
+ * (classical and the closed-form infinite-width network kernels) and kernel regression. Networks
+ * are built and trained in `train`; experiments that use these live in `experiments`.
+ */
 export * from "./linear";
 export * from "./randomFeatures";
-export * from "./mlp";
 export * from "./kernels";
-export * from "./spectralBias";

@@ -1,7 +1,6 @@
 /**
  * Linear regression on fixed features: least squares, ridge, and min-norm interpolation, built on
- * src/linalg. Plus the 1-D feature maps (Legendre polynomials, Gaussian RBF bumps) used for the
- * bias-variance curve, and the bias-variance decomposition itself.
+ * src/linalg, and the 1-D feature maps (Legendre polynomials, Gaussian RBF bumps) of chapter 01.
  *
  * Convention: ridge solves min_w (1/n)||y - X w||^2 + ridge * ||w||^2, i.e.
  *   w = (X^T X + n*ridge I)^-1 X^T y = X^T (X X^T + n*ridge I)^-1 y,
@@ -9,8 +8,6 @@
  * when p < n and the minimum-norm interpolator when p > n (the limit ridge -> 0+).
  */
 import * as la from "../linalg";
-import type { Rng } from "../random";
-import { gaussianInputs, linearTeacher, linearLabels, wishartGram } from "../data/gaussian";
 
 type Matrix = la.Matrix;
 
@@ -105,14 +102,6 @@ export function predict(X: Matrix, coef: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Mean squared difference. */
-export function meanSquaredError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`mse: lengths ${a.length} and ${b.length}`);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return s / Math.max(1, a.length);
-}
-
 // ---------------------------------------------------------------- 1-D feature maps
 
 /** Legendre polynomials P_0..P_degree at each x in [-1, 1] (well conditioned, unlike raw powers). */
@@ -139,183 +128,4 @@ export function rbfFeatures(x: ArrayLike<number>, count: number, width = 2 / Mat
     }
   }
   return m;
-}
-
-// ---------------------------------------------------------------- bias-variance decomposition
-
-export interface BiasVariancePoint {
-  degree: number;
-  /** Mean over x of (E_D[f_hat(x)] - f(x))^2 (unbiased estimate over the trials; can dip slightly below 0). */
-  bias2: number;
-  /** Mean over x of Var_D[f_hat(x)]. */
-  variance: number;
-  /** Mean test error against the noiseless target (= bias2 + variance). */
-  testMse: number;
-  /** Mean training error on the noisy labels. */
-  trainMse: number;
-}
-
-/**
- * Bias-variance decomposition of least-squares polynomial regression (Legendre features of each
- * degree) over `trials` independent training sets of n points of f(x) + sigma*noise, x ~ U[-1, 1],
- * evaluated on an even grid.
- */
-export function biasVarianceCurve(opts: {
-  target: (x: number) => number;
-  n: number;
-  sigma: number;
-  degrees: number[];
-  trials: number;
-  rng: Rng;
-  ridge?: number;
-  gridSize?: number;
-  onProgress?: (done: number, total: number) => void;
-}): BiasVariancePoint[] {
-  const m = opts.gridSize ?? 200;
-  const gx = Float64Array.from({ length: m }, (_, i) => -1 + (2 * i) / (m - 1));
-  const gf = Float64Array.from(gx, opts.target);
-  // the same training sets for every degree (common random numbers make the curve smooth)
-  const sets = Array.from({ length: opts.trials }, () => {
-    const x = opts.rng.uniforms(opts.n, -1, 1);
-    const y = Float64Array.from(x, (v) => opts.target(v) + opts.sigma * opts.rng.normal());
-    return { x, y };
-  });
-  const out: BiasVariancePoint[] = [];
-  opts.degrees.forEach((degree, di) => {
-    const Phi = legendreFeatures(gx, degree);
-    const mean = new Float64Array(m), sq = new Float64Array(m);
-    let train = 0;
-    for (const s of sets) {
-      const F = legendreFeatures(s.x, degree);
-      const { coef } = ridgeFit(F, s.y, opts.ridge ?? 0);
-      train += meanSquaredError(predict(F, coef), s.y);
-      const pred = predict(Phi, coef);
-      for (let i = 0; i < m; i++) {
-        mean[i] += pred[i];
-        sq[i] += pred[i] * pred[i];
-      }
-    }
-    // unbiased estimates: the squared error of the mean fit contains Var/T, which is removed
-    const T = sets.length;
-    let bias2 = 0, variance = 0;
-    for (let i = 0; i < m; i++) {
-      const mu = mean[i] / T;
-      const v = T > 1 ? (sq[i] - T * mu * mu) / (T - 1) : 0;
-      bias2 += (mu - gf[i]) ** 2 - v / T;
-      variance += v;
-    }
-    bias2 /= m;
-    variance /= m;
-    out.push({ degree, bias2, variance, testMse: bias2 + variance, trainMse: train / sets.length });
-    opts.onProgress?.(di + 1, opts.degrees.length);
-  });
-  return out;
-}
-
-// ---------------------------------------------------------------- experiments with Gaussian data
-
-
-/**
- * Monte-Carlo excess risk ||w - beta||^2 of ridge / ridgeless regression on isotropic Gaussian data
- * (the setting of Hastie et al. arXiv 1903.08560): n samples in p dimensions, ||beta||^2 = r2, noise
- * sigma. Returns the per-trial risks (so a chapter can average, take medians or error bars).
- */
-export function isotropicRiskTrials(opts: { n: number; p: number; r2: number; sigma: number; ridge?: number; trials: number; rng: Rng }): Float64Array {
-  const out = new Float64Array(opts.trials);
-  const spec = new Float64Array(opts.p).fill(1);
-  for (let t = 0; t < opts.trials; t++) {
-    const r = opts.rng.fork();
-    const teacher = linearTeacher(opts.p, { r2: opts.r2, sigma: opts.sigma }, r);
-    const X = gaussianInputs(opts.n, spec, r);
-    const y = linearLabels(X, teacher, r);
-    const { coef } = ridgeFit(X, y, opts.ridge ?? 0);
-    let e = 0;
-    for (let j = 0; j < opts.p; j++) e += (coef[j] - teacher.beta[j]) ** 2;
-    out[t] = e;
-  }
-  return out;
-}
-
-export interface SpikesBathResult {
-  /** Excess risk (w - beta)^T Sigma (w - beta), and its parts from the spikes and from the bath. */
-  excessRisk: number;
-  spikeRisk: number;
-  bathRisk: number;
-  /** Training mean squared error (0 up to round-off once the model interpolates, k + bathDim >= n). */
-  trainMse: number;
-}
-
-/**
- * Min-norm interpolation w = X^T (X X^T)^-1 y for x with `spikes.length` strong directions (variances
- * `spikes`, where the teacher lives: y = x_spikes . beta + sigma*noise) plus an isotropic bath of
- * `bathDim` directions of variance `bathVar` (no teacher weight there).
- *
- * Only n x n matrices are formed: X X^T = Xs Xs^T + bathVar * W with W ~ Wishart(bathDim, I_n) drawn
- * exactly (Bartlett), and the bath part of the risk is bathVar * ||w_bath||^2 =
- * bathVar * alpha^T (bathVar W) alpha. So the cost does not grow with bathDim. For bathDim < n the
- * bath Gram is built from an explicit n x bathDim design instead, and for k + bathDim < n the fit is
- * ordinary least squares (no interpolation).
- */
-export function minNormSpikesBath(opts: {
-  n: number;
-  spikes: ArrayLike<number>;
-  beta: ArrayLike<number>;
-  bathDim: number;
-  bathVar: number;
-  sigma: number;
-  rng: Rng;
-}): SpikesBathResult {
-  const { n, bathDim, bathVar, sigma, rng } = opts;
-  const k = opts.spikes.length;
-  if (opts.beta.length !== k) throw new RangeError("minNormSpikesBath: beta must have one entry per spike");
-  const Xs = gaussianInputs(n, opts.spikes, rng);
-  const f = predict(Xs, opts.beta);
-  const y = Float64Array.from(f, (v) => v + sigma * rng.normal());
-  if (k + bathDim < n) {
-    // underparameterised: explicit least squares on the full design
-    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), rng);
-    const X = mat(n, k + bathDim);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) X.data[i * (k + bathDim) + j] = Xs.data[i * k + j];
-      for (let j = 0; j < bathDim; j++) X.data[i * (k + bathDim) + k + j] = Xb.data[i * bathDim + j];
-    }
-    const { coef } = ridgeFit(X, y, 0);
-    let sr = 0, br = 0;
-    for (let j = 0; j < k; j++) sr += opts.spikes[j] * (coef[j] - opts.beta[j]) ** 2;
-    for (let j = 0; j < bathDim; j++) br += bathVar * coef[k + j] ** 2;
-    return { excessRisk: sr + br, spikeRisk: sr, bathRisk: br, trainMse: meanSquaredError(predict(X, coef), y) };
-  }
-  let Kb: Matrix;
-  if (bathDim >= n) {
-    const W = wishartGram(n, bathDim, rng);
-    for (let i = 0; i < W.data.length; i++) W.data[i] *= bathVar;
-    Kb = W as Matrix;
-  } else {
-    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), rng) as Matrix;
-    Kb = la.matmul(Xb, Xb, { transB: true });
-  }
-  const K = la.matmul(Xs as Matrix, Xs as Matrix, { transB: true });
-  for (let i = 0; i < K.data.length; i++) K.data[i] += Kb.data[i];
-  const alpha = psdSolve(K, y, 0);
-  // spike weights w_s = Xs^T alpha
-  const ws = new Float64Array(k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) ws[j] += Xs.data[i * k + j] * alpha[i];
-  let sr = 0;
-  for (let j = 0; j < k; j++) sr += opts.spikes[j] * (ws[j] - opts.beta[j]) ** 2;
-  // ||w_bath||^2 = alpha^T Kb alpha
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Kb.data[i * n + j] * alpha[j];
-    q += alpha[i] * s;
-  }
-  const br = bathVar * q;
-  // train predictions: K alpha
-  let tr = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += K.data[i * n + j] * alpha[j];
-    tr += (s - y[i]) ** 2;
-  }
-  return { excessRisk: sr + br, spikeRisk: sr, bathRisk: br, trainMse: tr / n };
 }

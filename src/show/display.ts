@@ -15,7 +15,6 @@ type Writer = (content: DisplayContent, update: boolean) => void;
 
 function kernelWriter(): Writer | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: Writer | null };
     return jupyter.lastWriteDisplayData ?? null;
   } catch {

@@ -52,7 +52,6 @@ export function plotlyJs(): string {
 
 /** Version of the bundled plotly.js. */
 export function plotlyVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return (require("plotly.js-dist-min/package.json") as { version: string }).version;
 }
 

@@ -15,7 +15,6 @@ let danfo: typeof import("danfojs-node") | null = null;
 export function danfojs(): typeof import("danfojs-node") {
   if (danfo === null) {
     // Load the lab's backend first so danfo's tfjs import finds it already initialised.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     danfo = require("danfojs-node") as typeof import("danfojs-node");
   }
   return danfo;

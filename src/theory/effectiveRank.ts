@@ -29,18 +29,24 @@ function tails(s: Float64Array): { S: Float64Array; T: Float64Array } {
   return { S, T };
 }
 
-/** r_k = sum_{i>k} lambda_i / lambda_{k+1} (k = 0 .. d-1). */
-export function rK(spectrum: ArrayLike<number>, k: number): number {
+/**
+ * BLLT's r_k: the trace of the spectrum's tail beyond the k largest eigenvalues over its largest
+ * remaining eigenvalue, r_k = sum_{i>k} lambda_i / lambda_{k+1} (k = 0 .. d-1).
+ */
+export function tailTraceRank(spectrum: ArrayLike<number>, k: number): number {
   const s = sortedDesc(spectrum);
-  if (!(k >= 0 && k < s.length)) throw new RangeError(`rK: k must be in [0, ${s.length - 1}], got ${k}`);
+  if (!(k >= 0 && k < s.length)) throw new RangeError(`tailTraceRank: k must be in [0, ${s.length - 1}], got ${k}`);
   const { S } = tails(s);
   return S[k] / s[k];
 }
 
-/** R_k = (sum_{i>k} lambda_i)^2 / sum_{i>k} lambda_i^2 (k = 0 .. d-1). */
-export function bigRK(spectrum: ArrayLike<number>, k: number): number {
+/**
+ * BLLT's R_k: the participation ratio of the spectrum's tail beyond the k largest eigenvalues,
+ * R_k = (sum_{i>k} lambda_i)^2 / sum_{i>k} lambda_i^2 (k = 0 .. d-1).
+ */
+export function tailParticipationRank(spectrum: ArrayLike<number>, k: number): number {
   const s = sortedDesc(spectrum);
-  if (!(k >= 0 && k < s.length)) throw new RangeError(`bigRK: k must be in [0, ${s.length - 1}], got ${k}`);
+  if (!(k >= 0 && k < s.length)) throw new RangeError(`tailParticipationRank: k must be in [0, ${s.length - 1}], got ${k}`);
   const { S, T } = tails(s);
   return (S[k] * S[k]) / T[k];
 }

@@ -6,9 +6,6 @@
  * Reference means: uncorrelated (Poisson) levels 2 ln 2 - 1 = 0.3863 exactly; GOE 0.5307 (large-N
  * numerics, Atas et al.), while the 3x3 "Wigner-like" surmise gives 4 - 2 sqrt 3 = 0.5359.
  */
-import type { Matrix } from "../linalg";
-import { Rng } from "../random";
-
 export const GAP_RATIO_POISSON = 2 * Math.LN2 - 1;
 export const GAP_RATIO_GOE = 0.5307;
 export const GAP_RATIO_GUE = 0.5996;
@@ -54,18 +51,4 @@ export function gapRatioSurmise(r: number, kind: "poisson" | "goe" | "gue"): num
   const beta = kind === "goe" ? 1 : 2;
   const z = beta === 1 ? 8 / 27 : (4 * Math.PI) / (81 * Math.sqrt(3));
   return (2 * (r + r * r) ** beta) / (z * (1 + r + r * r) ** (1 + 1.5 * beta));
-}
-
-/** A GOE matrix of size n: (A + A^T) / sqrt(2n) with A i.i.d. N(0, 1) (semicircle on [-2, 2]). Row-major. */
-export function goeMatrix(n: number, rng: Rng): Matrix {
-  const a = rng.normals(n * n);
-  const m = new Float64Array(n * n);
-  const f = 1 / Math.sqrt(2 * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = (a[i * n + j] + a[j * n + i]) * f;
-  return { rows: n, cols: n, data: m };
-}
-
-/** n uncorrelated levels (sorted uniforms): a Poisson spectrum. */
-export function poissonLevels(n: number, rng: Rng): Float64Array {
-  return rng.uniforms(n).sort();
 }

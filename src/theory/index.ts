@@ -1,5 +1,8 @@
-// Re-exports of this folder's modules; each module adds its own line.
-export {};
+/**
+ * `theory`: closed forms only (no simulation): ridgeless and ridge risk (Hastie et al.), the
+ * Marchenko-Pastur law, gap-ratio statistics and their reference values, kernel learning curves from
+ * a spectrum (Bordelon et al.), effective ranks (Bartlett et al.).
+ */
 export * from "./marchenkoPastur";
 export * from "./gapRatio";
 export * from "./learningCurve";

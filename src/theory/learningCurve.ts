@@ -15,8 +15,6 @@
  * For lambda = 0 a solution exists only while n < (number of modes with eta_k > 0).
  */
 
-import type { Matrix } from "../linalg";
-
 export interface LearningCurveInput {
   /** Kernel eigenvalues eta_k (> 0). */
   eigenvalues: ArrayLike<number>;
@@ -24,8 +22,8 @@ export interface LearningCurveInput {
   targetPower: ArrayLike<number>;
   /** Ridge (default 0: ridgeless). */
   ridge?: number;
-  /** Label-noise variance (default 0). */
-  noise?: number;
+  /** Label-noise standard deviation sigma (default 0). */
+  sigma?: number;
 }
 
 export interface LearningCurvePoint {
@@ -68,7 +66,7 @@ export function solveKappa(eigenvalues: ArrayLike<number>, n: number, ridge = 0)
 export function learningCurvePoint(input: LearningCurveInput, n: number): LearningCurvePoint {
   const eta = input.eigenvalues, c2 = input.targetPower;
   if (eta.length !== c2.length) throw new RangeError(`learningCurve: ${eta.length} eigenvalues but ${c2.length} target coefficients`);
-  const noise = input.noise ?? 0;
+  const noise = (input.sigma ?? 0) ** 2;
   const kappa = solveKappa(eta, n, input.ridge ?? 0);
   let gamma = 0, bias = 0;
   for (let k = 0; k < eta.length; k++) {
@@ -88,79 +86,4 @@ export function learningCurve(input: LearningCurveInput, ns: ArrayLike<number>):
 export function learnability(eigenvalues: ArrayLike<number>, n: number, ridge = 0): Float64Array {
   const kappa = solveKappa(eigenvalues, n, ridge);
   return Float64Array.from(eigenvalues, (e) => (n * e) / (n * e + kappa));
-}
-
-/**
- * Simulated learning curve of ridge(less) linear regression with Gaussian inputs x ~ N(0, diag(spectrum))
- * and a random isotropic teacher w ~ N(0, I) (so the target power in mode k is spectrum_k w_k^2):
- * the kernel-regression view with kernel K(x, x') = x . x'. For each seed one design of `max(ns)` rows
- * is drawn and the nested prefixes of n rows are fitted in the n x n kernel form
- *   alpha = (X X^T + ridge n I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
- * reported relative to the mean target variance E[sum_k spectrum_k w_k^2] = sum_k spectrum_k, so the
- * seed average estimates the theory with targetPower = spectrum / sum(spectrum). Returns errors[seed][i] for ns[i].
- * `solve(K, y)` is the n x n SPD solver (src/linalg choleskySolve) and `outer(X)` returns X X^T.
- */
-export function simulateLinearLearningCurve(
-  spectrum: ArrayLike<number>,
-  ns: number[],
-  seeds: number,
-  rng: { normals(n: number): Float64Array },
-  la: LinalgLike,
-  opts: { ridge?: number; onSeed?: (done: number, total: number) => void } = {},
-): number[][] {
-  return simulateLinearLearningCurves([spectrum], ns, seeds, rng, la, opts)[0];
-}
-
-export interface LinalgLike {
-  outer(x: Matrix): Matrix;
-  solve(k: Matrix, y: Float64Array): Float64Array;
-}
-
-/**
- * The same for several spectra of one dimension d at once, sharing each seed's standard-normal design
- * Z and teacher w (x = diag(sqrt(spectrum)) z): the normals, the dominant cost at large d, are drawn once.
- * The curves of different spectra are then correlated with each other, each one is still a valid
- * simulation. Returns errors[spectrum][seed][i].
- */
-export function simulateLinearLearningCurves(
-  spectra: ArrayLike<number>[],
-  ns: number[],
-  seeds: number,
-  rng: { normals(n: number): Float64Array },
-  la: LinalgLike,
-  opts: { ridge?: number; onSeed?: (done: number, total: number) => void } = {},
-): number[][][] {
-  const d = spectra[0].length;
-  for (const sp of spectra) if (sp.length !== d) throw new RangeError("simulateLinearLearningCurves: all spectra must have the same length");
-  const nMax = Math.max(...ns);
-  const out: number[][][] = spectra.map(() => []);
-  const X = new Float64Array(nMax * d);
-  for (let s = 0; s < seeds; s++) {
-    const Z = rng.normals(nMax * d);
-    const w = rng.normals(d);
-    spectra.forEach((spectrum, which) => {
-      const sq = Float64Array.from(spectrum, Math.sqrt);
-      let power = 0;
-      for (let k = 0; k < d; k++) power += spectrum[k];
-      for (let i = 0; i < nMax; i++) for (let k = 0; k < d; k++) X[i * d + k] = Z[i * d + k] * sq[k];
-      const y = new Float64Array(nMax);
-      for (let i = 0; i < nMax; i++) { let t = 0; for (let k = 0; k < d; k++) t += X[i * d + k] * w[k]; y[i] = t; }
-      const K = la.outer({ rows: nMax, cols: d, data: X });
-      const row: number[] = [];
-      for (const n of ns) {
-        const Kn = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = K.data[i * nMax + j];
-        if (opts.ridge) for (let i = 0; i < n; i++) Kn[i * n + i] += opts.ridge * n;
-        const alpha = la.solve({ rows: n, cols: n, data: Kn }, y.slice(0, n));
-        const r = Float64Array.from(w);
-        for (let i = 0; i < n; i++) { const a = alpha[i]; for (let k = 0; k < d; k++) r[k] -= a * X[i * d + k]; }
-        let e = 0;
-        for (let k = 0; k < d; k++) e += spectrum[k] * r[k] * r[k];
-        row.push(e / power);
-      }
-      out[which].push(row);
-    });
-    opts.onSeed?.(s + 1, seeds);
-  }
-  return out;
 }

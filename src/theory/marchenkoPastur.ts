@@ -10,14 +10,14 @@
 export interface MpParams {
   /** Aspect ratio q = p / n (dimension over samples). */
   q: number;
-  /** Entry variance sigma^2 (default 1). */
-  sigma2?: number;
+  /** Variance of the entries of X (default 1): the population scale, not a label noise. */
+  variance?: number;
 }
 
 function checkParams(p: MpParams): { q: number; s2: number } {
-  const s2 = p.sigma2 ?? 1;
+  const s2 = p.variance ?? 1;
   if (!(p.q > 0) || !Number.isFinite(p.q)) throw new RangeError(`Marchenko-Pastur: q must be > 0, got ${p.q}`);
-  if (!(s2 > 0)) throw new RangeError(`Marchenko-Pastur: sigma2 must be > 0, got ${s2}`);
+  if (!(s2 > 0)) throw new RangeError(`Marchenko-Pastur: variance must be > 0, got ${s2}`);
   return { q: p.q, s2 };
 }
 

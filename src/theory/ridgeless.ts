@@ -7,18 +7,30 @@
  * Excess risk R = E_x[(x.(betaHat - beta))^2] = ||betaHat - beta||^2, split into bias and variance.
  *
  * Limits n, p -> infinity with p/n -> gamma:
- *   gamma < 1 (least squares):   B = 0,                V = sigma2 * gamma / (1 - gamma)
- *   gamma > 1 (min-norm interp): B = r2 (1 - 1/gamma), V = sigma2 / (gamma - 1)
+ *   gamma < 1 (least squares):   B = 0,                V = sigma^2 gamma / (1 - gamma)
+ *   gamma > 1 (min-norm interp): B = r2 (1 - 1/gamma), V = sigma^2 / (gamma - 1)
  * Ridge with penalty lambda (betaHat = (X^T X / n + lambda I)^-1 X^T y / n), with m the Stieltjes
  * transform of the Marchenko-Pastur law of ratio gamma evaluated at -lambda:
- *   B = r2 * lambda^2 * m'(-lambda),  V = sigma2 * gamma * (m(-lambda) - lambda * m'(-lambda)),
- * minimised at lambda* = sigma2 * gamma / r2.
+ *   B = r2 * lambda^2 * m'(-lambda),  V = sigma^2 * gamma * (m(-lambda) - lambda * m'(-lambda)),
+ * minimised at lambda* = sigma^2 * gamma / r2.
+ * Every function takes the noise as its standard deviation `sigma`, like the models and experiments.
  */
+
+/** The isotropic setting: signal ||beta||^2 = r2 and noise standard deviation sigma. */
+export interface IsotropicSetting {
+  r2: number;
+  sigma: number;
+}
+
+function setting(fn: string, o: IsotropicSetting): { r2: number; s2: number } {
+  if (!o || !(o.r2 >= 0) || !(o.sigma >= 0)) throw new RangeError(`${fn}: give { r2 >= 0, sigma >= 0 } (sigma is the noise standard deviation), got ${JSON.stringify(o)}`);
+  return { r2: o.r2, s2: o.sigma * o.sigma };
+}
 
 export interface RiskParts {
   bias: number;
   variance: number;
-  /** bias + variance (excess risk over the noise floor sigma2). */
+  /** bias + variance (excess risk over the noise floor sigma^2). */
   risk: number;
 }
 
@@ -27,8 +39,9 @@ function parts(bias: number, variance: number): RiskParts {
 }
 
 /** HMRT asymptotic excess risk of ridgeless least squares at gamma = p/n (Infinity at gamma = 1). */
-export function ridgelessRisk(gamma: number, r2: number, sigma2: number): RiskParts {
+export function ridgelessRisk(gamma: number, o: IsotropicSetting): RiskParts {
   if (!(gamma > 0)) throw new RangeError(`ridgelessRisk: gamma must be > 0, got ${gamma}`);
+  const { r2, s2: sigma2 } = setting("ridgelessRisk", o);
   if (gamma < 1) return parts(0, (sigma2 * gamma) / (1 - gamma));
   if (gamma > 1) return parts(r2 * (1 - 1 / gamma), sigma2 / (gamma - 1));
   return parts(r2 === 0 ? 0 : 0, Infinity);
@@ -40,7 +53,8 @@ export function ridgelessRisk(gamma: number, r2: number, sigma2: number): RiskPa
  * E tr((X X^T)^-1) = n/(p-n-1), E ||P_perp beta||^2 = r2 (1 - n/p) for p > n+1.
  * It tends to `ridgelessRisk` and shows how large the finite-size correction is at a given n.
  */
-export function ridgelessRiskFinite(n: number, p: number, r2: number, sigma2: number): RiskParts {
+export function ridgelessRiskFinite(n: number, p: number, o: IsotropicSetting): RiskParts {
+  const { r2, s2: sigma2 } = setting("ridgelessRiskFinite", o);
   if (p < n - 1) return parts(0, (sigma2 * p) / (n - p - 1));
   if (p > n + 1) return parts(r2 * (1 - n / p), (sigma2 * n) / (p - n - 1));
   return parts(p > n ? r2 * (1 - n / p) : 0, Infinity);
@@ -65,14 +79,16 @@ export function mpStieltjesNegDerivative(gamma: number, lambda: number): number 
 }
 
 /** HMRT asymptotic excess risk of isotropic ridge regression with penalty lambda > 0. */
-export function ridgeRisk(gamma: number, lambda: number, r2: number, sigma2: number): RiskParts {
-  if (lambda === 0) return ridgelessRisk(gamma, r2, sigma2);
+export function ridgeRisk(gamma: number, lambda: number, o: IsotropicSetting): RiskParts {
+  if (lambda === 0) return ridgelessRisk(gamma, o);
+  const { r2, s2: sigma2 } = setting("ridgeRisk", o);
   const m = mpStieltjesNeg(gamma, lambda);
   const dm = mpStieltjesNegDerivative(gamma, lambda);
   return parts(r2 * lambda * lambda * dm, sigma2 * gamma * (m - lambda * dm));
 }
 
-/** The optimal ridge penalty for isotropic data, lambda* = sigma2 * gamma / r2. */
-export function optimalRidge(gamma: number, r2: number, sigma2: number): number {
+/** The optimal ridge penalty for isotropic data, lambda* = sigma^2 gamma / r2. */
+export function optimalRidge(gamma: number, o: IsotropicSetting): number {
+  const { r2, s2: sigma2 } = setting("optimalRidge", o);
   return (sigma2 * gamma) / r2;
 }

@@ -25,7 +25,6 @@ test("figures and tables render offline in an nbconvert HTML export", { skip: ch
   execFileSync(config.python, ["-m", "nbconvert", "--to", "html", executed, "--output-dir", out], { stdio: "pipe" });
   const html = path.join(out, "00-welcome.html");
 
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { chromium } = require("playwright-core") as typeof import("playwright-core");
   const browser = await chromium.launch({
     executablePath: chromiumPath,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bigRK, effectiveRanks, rK } from "../../src/theory/effectiveRank";
+import { tailParticipationRank as bigRK, effectiveRanks, tailTraceRank as rK } from "../../src/theory/effectiveRank";
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
-import { gapRatios, meanGapRatio, gapRatioSurmise, poissonLevels, GAP_RATIO_POISSON, GAP_RATIO_GOE_SURMISE } from "../../src/theory/gapRatio";
+import { gapRatios, meanGapRatio, gapRatioSurmise, GAP_RATIO_POISSON, GAP_RATIO_GOE_SURMISE } from "../../src/theory/gapRatio";
+import { goeMatrix, poissonLevels } from "../../src/data/randomMatrices";
 
 test("ratio definition on a hand example and trimming", () => {
   assert.deepEqual(Array.from(gapRatios([0, 1, 3, 4])), [0.5, 0.5]);
@@ -30,7 +31,7 @@ test("Poisson levels give <r> = 2 ln 2 - 1 (Monte Carlo, 5 sigma)", () => {
 });
 
 import * as la from "../../src/linalg";
-import { goeMatrix, GAP_RATIO_GOE } from "../../src/theory/gapRatio";
+import { GAP_RATIO_GOE } from "../../src/theory/gapRatio";
 
 test("sampled GOE and Wishart spectra give <r> = 0.5307 within 0.015", () => {
   const rng = new Rng(12);

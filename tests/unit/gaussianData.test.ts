@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gaussianInputs, linearTeacher, powerLawSpectrum, spikesBathSpectrum, wishartGram, gammaSample, linearExcessRisk, reluNetTeacher } from "../../src/data/gaussian";
+import { gaussianInputs, linearTeacher, powerLawSpectrum, spikesBathSpectrum, linearExcessRisk, reluNetTeacher } from "../../src/data/gaussian";
+import { wishartGram, gammaSample } from "../../src/data/randomMatrices";
 import { Rng } from "../../src/random";
 
 test("spectra have the stated values", () => {

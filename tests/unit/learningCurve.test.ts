@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
-import * as la from "../../src/linalg";
-import { solveKappa, learningCurve, learnability, simulateLinearLearningCurve } from "../../src/theory/learningCurve";
+import { solveKappa, learningCurve, learnability } from "../../src/theory/learningCurve";
+import { simulateLinearLearningCurves } from "../../src/experiments/learningCurves";
 import { powerLawSpectrum } from "../../src/data/gaussian";
 
 test("kappa solves its equation; white spectrum has the closed form", () => {
@@ -20,7 +20,7 @@ test("kappa solves its equation; white spectrum has the closed form", () => {
   assert.ok(Math.abs(p.kappa - (d - n) / d) < 1e-9);
   assert.ok(Math.abs(p.error - (1 - n / d)) < 1e-9, `E_g ${p.error}`);
   // noise: isotropic ridgeless variance term sigma^2 n/(d - n) (Hastie et al. gamma/(1-gamma) with gamma = n/d here for the kernel side)
-  const pn = learningCurve({ eigenvalues: flat, targetPower: new Float64Array(d), noise: 1 }, [n])[0];
+  const pn = learningCurve({ eigenvalues: flat, targetPower: new Float64Array(d), sigma: 1 }, [n])[0];
   assert.ok(Math.abs(pn.error - n / (d - n)) < 1e-9, `variance ${pn.error}`);
   const L = learnability(eta, 50);
   for (let k = 1; k < L.length; k++) assert.ok(L[k] <= L[k - 1]);
@@ -32,7 +32,7 @@ test("theory matches simulated ridgeless regression with a power-law spectrum (4
   const tot = eta.reduce((s, v) => s + v, 0);
   const theory = learningCurve({ eigenvalues: eta, targetPower: eta.map((v) => v / tot) }, ns).map((p) => p.error);
   const seeds = 40;
-  const errs = simulateLinearLearningCurve(eta, ns, seeds, new Rng(2), { outer: la.outerGram, solve: la.choleskySolve });
+  const errs = simulateLinearLearningCurves({ spectra: [eta], ns: ns, seeds: seeds, rng: new Rng(2) })[0];
   ns.forEach((n, i) => {
     const v = errs.map((r) => r[i]);
     const m = v.reduce((s, x) => s + x, 0) / seeds;

@@ -118,7 +118,6 @@ test("without the addon (simulated), the JS path is chosen and gives the same an
 });
 
 test("scripts/build-native.js never fails the install: a broken compiler or a skip gives one line and exit 0", () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { spawnSync } = require("child_process") as typeof import("child_process");
   const path = require("path") as typeof import("path");
   const script = path.resolve(__dirname, "..", "..", "..", "..", "scripts", "build-native.js"); // from build/ts/tests/unit

@@ -12,7 +12,7 @@ function integrate(f: (x: number) => number, lo: number, hi: number, m = 20000):
 
 test("density normalisation and moments agree with the Narayana closed forms", () => {
   for (const q of [0.1, 0.5, 1, 2.5]) for (const s2 of [1, 0.3]) {
-    const p = { q, sigma2: s2 };
+    const p = { q, variance: s2 };
     const [lo, hi] = mpEdges(p);
     const mass = integrate((x) => mpDensity(x, p), lo, hi);
     assert.ok(Math.abs(mass + mpAtom(p) - 1) < 1e-6, `q=${q} mass ${mass}`);
@@ -56,7 +56,7 @@ test("sampled white Wishart spectra follow MP (KS distance and moments)", () => 
     const S = la.gram(X);
     for (let i = 0; i < S.data.length; i++) S.data[i] /= n;
     const ev = la.eigvalsh(S);
-    const q = { q: p / n, sigma2: 2 };
+    const q = { q: p / n, variance: 2 };
     const ks = mpKsDistance(ev, q);
     assert.ok(ks < 0.03, `n=${n} p=${p}: KS ${ks}`);
     for (let k = 1; k <= 3; k++) {

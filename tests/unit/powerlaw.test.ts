@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
-import { fitPowerLaw, fitPowerLawOffset, bootstrapPowerLaw, fitSpectrum, bootstrap, percentileInterval } from "../../src/fit/powerlaw";
+import { fitPowerLaw, fitPowerLawOffset, bootstrapPowerLaw, fitSpectrum, localSlopes } from "../../src/fit/powerlaw";
+import { bootstrap, percentileInterval, normalQuantile } from "../../src/stats";
 
 test("exact power law and power law with floor are recovered exactly", () => {
   const x = [10, 20, 40, 80, 160, 320];
@@ -11,7 +12,9 @@ test("exact power law and power law with floor are recovered exactly", () => {
   assert.ok(Math.abs(g.a - 0.6) < 1e-6, `a ${g.a}`);
   assert.ok(Math.abs(g.c - 0.05) < 1e-6 && Math.abs(g.A - 2) < 1e-5);
   const s = fitSpectrum(Array.from({ length: 100 }, (_, i) => (i + 1) ** -1.5).reverse(), 5, 80);
-  assert.ok(Math.abs(s.a - 1.5) < 1e-12);
+  assert.ok(Math.abs(s.decay - 1.5) < 1e-12 && Math.abs(s.a - 0.5) < 1e-12, "decay = 1 + a");
+  const ls = localSlopes(Array.from({ length: 100 }, (_, i) => (i + 1) ** -1.5), 5, 90);
+  assert.ok(ls.slope.every((v) => Math.abs(v - 1.5) < 1e-12) && ls.rank.length > 3);
   assert.throws(() => fitPowerLaw([1, 2], [1, -1]), /positive/);
 });
 
@@ -23,26 +26,27 @@ test("noisy synthetic data: the bootstrap interval covers the true exponent (bot
     y.push(n ** -0.5 * Math.exp(0.1 * rng.normal()));
     y2.push((0.02 + n ** -0.8) * Math.exp(0.05 * rng.normal()));
   }
-  const b = bootstrapPowerLaw(x, y, { B: 400, seed: 1 });
+  const b = bootstrapPowerLaw(x, y, { B: 400, rng: new Rng(1) });
   assert.ok(b.aCI[0] <= 0.5 && 0.5 <= b.aCI[1], `CI ${b.aCI}`);
   assert.ok(b.aCI[1] - b.aCI[0] < 0.1, `CI ${b.aCI} too wide`);
   assert.ok(Math.abs(b.fit.a - 0.5) < 0.05);
-  const b2 = bootstrapPowerLaw(x, y2, { B: 150, seed: 2, offset: true });
+  const b2 = bootstrapPowerLaw(x, y2, { B: 150, rng: new Rng(2), offset: true });
   assert.ok(b2.aCI[0] <= 0.8 && 0.8 <= b2.aCI[1], `offset CI ${b2.aCI}`);
-  const same = bootstrapPowerLaw(x, y, { B: 50, seed: 1 });
-  const again = bootstrapPowerLaw(x, y, { B: 50, seed: 1 });
+  const same = bootstrapPowerLaw(x, y, { B: 50, rng: new Rng(1) });
+  const again = bootstrapPowerLaw(x, y, { B: 50, rng: new Rng(1) });
   assert.deepEqual(Array.from(same.draws), Array.from(again.draws));
 });
 
 test("generic bootstrap of a mean and percentile intervals", () => {
   const data = new Rng(3).normals(400, 1, 2);
-  const r = bootstrap((rng) => { let s = 0; for (let i = 0; i < 400; i++) s += data[rng.int(400)]; return s / 400; }, { B: 300, seed: 4 });
+  const r = bootstrap((rng) => { let s = 0; for (let i = 0; i < 400; i++) s += data[rng.int(400)]; return s / 400; }, { B: 300, rng: new Rng(4) });
   // standard error 0.1: the 95% interval has width about 0.39
   assert.ok(r.ci[1] - r.ci[0] > 0.3 && r.ci[1] - r.ci[0] < 0.5, `ci ${r.ci}`);
+  assert.ok(r.se > 0.08 && r.se < 0.12, `se ${r.se}`);
   assert.deepEqual(percentileInterval([1, 2, 3, 4, 5], 0.5), [2, 4]);
 });
 
-import { bootstrapCurveExponent, bootstrapSpectrumFit, normalQuantile } from "../../src/fit/powerlaw";
+import { bootstrapCurveExponent, bootstrapSpectrumFit } from "../../src/fit/powerlaw";
 import { covarianceSpectrum, toeplitzPowerLawCovariance, gaussianWithFactor } from "../../src/data/correlated";
 import * as la from "../../src/linalg";
 
@@ -55,7 +59,7 @@ test("normal quantiles", () => {
 test("seed-bootstrap of a learning-curve exponent covers the truth", () => {
   const rng = new Rng(8), ns = [16, 32, 64, 128, 256];
   const errors = Array.from({ length: 12 }, () => { const f = Math.exp(0.3 * rng.normal()); return ns.map((n) => f * n ** -0.7 * Math.exp(0.05 * rng.normal())); });
-  const b = bootstrapCurveExponent(ns, errors, { B: 300, seed: 1 });
+  const b = bootstrapCurveExponent(ns, errors, { B: 300, rng: new Rng(1) });
   assert.ok(b.aCI[0] <= 0.7 && 0.7 <= b.aCI[1] && b.aCI[1] - b.aCI[0] < 0.1, `CI ${b.aCI}`);
   assert.equal(b.mean.length, ns.length);
 });
@@ -66,14 +70,14 @@ test("Toeplitz power-law covariance: spectrum exponent ~ beta; half-sample inter
   assert.ok(Math.abs(C.data[0] - 1) < 1e-12 && Math.abs(C.data[1] - C.data[d + 2]) < 1e-15);
   const pop = la.eigvalsh(C).reverse();
   const f = fitSpectrum(pop, 5, 60);
-  assert.ok(Math.abs(f.a - beta) < 0.1, `population rate ${f.a}`);
+  assert.ok(Math.abs(f.decay - beta) < 0.1, `population rate ${f.decay}`);
   const X = gaussianWithFactor(1600, la.cholesky(C), new Rng(2));
   const spec = (M: { rows: number; cols: number; data: Float64Array }) => covarianceSpectrum(M, { center: false });
-  const hs = bootstrapSpectrumFit(X, spec, 5, 60, { B: 30, seed: 3 });
+  const hs = bootstrapSpectrumFit(X, spec, 5, 60, { B: 30, rng: new Rng(3) });
   // independent estimate of the standard error: spread over 4 disjoint quarters, scaled to the full size
-  const q = [0, 1, 2, 3].map((k) => fitSpectrum(spec({ rows: 400, cols: d, data: X.data.slice(k * 400 * d, (k + 1) * 400 * d) }), 5, 60).a);
+  const q = [0, 1, 2, 3].map((k) => fitSpectrum(spec({ rows: 400, cols: d, data: X.data.slice(k * 400 * d, (k + 1) * 400 * d) }), 5, 60).decay);
   const m = q.reduce((s, v) => s + v, 0) / 4, sdQ = Math.sqrt(q.reduce((s, v) => s + (v - m) ** 2, 0) / 3);
   assert.ok(hs.se > sdQ / 2 / 4 && hs.se < (sdQ / 2) * 4, `half-sample se ${hs.se} vs quarter-based ${sdQ / 2}`);
-  assert.ok(hs.aCI[0] < hs.fit.a && hs.fit.a < hs.aCI[1]);
-  assert.ok(Math.abs(hs.fit.a - f.a) < 0.1);
+  assert.ok(hs.decayCI[0] < hs.fit.decay && hs.fit.decay < hs.decayCI[1]);
+  assert.ok(Math.abs(hs.fit.decay - f.decay) < 0.1);
 });

@@ -35,3 +35,22 @@ test("permutation is a permutation and forks are independent of later parent dra
   assert.throws(() => new Rng(NaN), /finite/);
   assert.throws(() => rng.int(0), /positive integer/);
 });
+
+test("named forks depend only on the parent's path and the name, never on its draws", () => {
+  const a = new Rng(9), b = new Rng(9);
+  b.normals(17); // b has drawn, a has not
+  assert.deepEqual(Array.from(a.fork("teacher").normals(4)), Array.from(b.fork("teacher").normals(4)));
+  assert.notDeepEqual(Array.from(a.fork("teacher").normals(4)), Array.from(a.fork("noise").normals(4)));
+  assert.notDeepEqual(Array.from(new Rng(9).fork("x").normals(4)), Array.from(new Rng(10).fork("x").normals(4)));
+  const before = JSON.stringify(a);
+  a.fork("data");
+  assert.equal(JSON.stringify(a), before, "a named fork does not advance the parent");
+  assert.equal(a.fork("data").fork("seed 3").path, "9/data/seed 3");
+  const kids = a.forks("seed", 3);
+  assert.deepEqual(kids.map((k) => k.path), ["9/seed 0", "9/seed 1", "9/seed 2"]);
+  assert.throws(() => a.fork(""), /non-empty/);
+  // named children are good generators too: mean and variance of 100k normals
+  const z = a.fork("moments").normals(100_000);
+  const m = z.reduce((s, x) => s + x, 0) / z.length;
+  assert.ok(Math.abs(m) < 5 / Math.sqrt(z.length));
+});

@@ -4,17 +4,17 @@ import { mpStieltjesNeg, mpStieltjesNegDerivative, optimalRidge, ridgeRisk, ridg
 import { Rng } from "../../src/random";
 
 test("HMRT ridgeless closed forms at simple points", () => {
-  assert.equal(ridgelessRisk(0.5, 1, 0.25).risk, 0.25); // sigma2 gamma/(1-gamma) = 0.25
-  const r = ridgelessRisk(2, 1, 0.25);
+  assert.equal(ridgelessRisk(0.5, { r2: 1, sigma: 0.5 }).risk, 0.25); // sigma^2 gamma/(1-gamma) = 0.25
+  const r = ridgelessRisk(2, { r2: 1, sigma: 0.5 });
   assert.equal(r.bias, 0.5);
   assert.equal(r.variance, 0.25);
-  assert.equal(ridgelessRisk(1, 1, 1).risk, Infinity);
+  assert.equal(ridgelessRisk(1, { r2: 1, sigma: 1 }).risk, Infinity);
 });
 
 test("finite-n expectation tends to the asymptotic formula", () => {
-  const a = ridgelessRisk(0.5, 1, 1).risk, b = ridgelessRisk(2, 1, 1).risk;
-  assert.ok(Math.abs(ridgelessRiskFinite(20000, 10000, 1, 1).risk - a) < 1e-3);
-  assert.ok(Math.abs(ridgelessRiskFinite(10000, 20000, 1, 1).risk - b) < 1e-3);
+  const a = ridgelessRisk(0.5, { r2: 1, sigma: 1 }).risk, b = ridgelessRisk(2, { r2: 1, sigma: 1 }).risk;
+  assert.ok(Math.abs(ridgelessRiskFinite(20000, 10000, { r2: 1, sigma: 1 }).risk - a) < 1e-3);
+  assert.ok(Math.abs(ridgelessRiskFinite(10000, 20000, { r2: 1, sigma: 1 }).risk - b) < 1e-3);
 });
 
 test("MP Stieltjes transform equals a Monte-Carlo average over MP eigenvalues (Wishart), derivative by differences", () => {
@@ -60,11 +60,11 @@ test("MP Stieltjes transform equals a Monte-Carlo average over MP eigenvalues (W
 
 test("ridge risk: tends to ridgeless as lambda -> 0 (gamma < 1 and > 1) and is minimal at lambda*", () => {
   for (const g of [0.5, 2]) {
-    const r0 = ridgelessRisk(g, 1, 0.25).risk;
-    assert.ok(Math.abs(ridgeRisk(g, 1e-7, 1, 0.25).risk - r0) / r0 < 1e-3, `gamma ${g}`);
+    const r0 = ridgelessRisk(g, { r2: 1, sigma: 0.5 }).risk;
+    assert.ok(Math.abs(ridgeRisk(g, 1e-7, { r2: 1, sigma: 0.5 }).risk - r0) / r0 < 1e-3, `gamma ${g}`);
   }
-  const g = 1.5, ls = optimalRidge(g, 1, 0.25);
-  const best = ridgeRisk(g, ls, 1, 0.25).risk;
-  for (const f of [0.5, 0.8, 1.25, 2]) assert.ok(ridgeRisk(g, ls * f, 1, 0.25).risk > best);
-  assert.ok(Number.isFinite(ridgeRisk(1, ls, 1, 0.25).risk));
+  const g = 1.5, ls = optimalRidge(g, { r2: 1, sigma: 0.5 });
+  const best = ridgeRisk(g, ls, { r2: 1, sigma: 0.5 }).risk;
+  for (const f of [0.5, 0.8, 1.25, 2]) assert.ok(ridgeRisk(g, ls * f, { r2: 1, sigma: 0.5 }).risk > best);
+  assert.ok(Number.isFinite(ridgeRisk(1, ls, { r2: 1, sigma: 0.5 }).risk));
 });

@@ -1,7 +1,7 @@
 /**
- * Spectral bias (Rahaman et al., arXiv 1806.08734): an MLP trained on a sum of sinusoids learns the
- * low frequencies first. We train on a 1-D target f(x) = sum_k A_k sin(2 pi k x + phi_k) sampled on a
- * uniform grid of [0, 1), full batch, and after every `evalEvery` steps project the residual
+ * Chapter 04: spectral bias (Rahaman et al., arXiv 1806.08734): an MLP trained on a sum of sinusoids
+ * learns the low frequencies first. We train on a 1-D target f(x) = sum_k A_k sin(2 pi k x + phi_k)
+ * sampled on a uniform grid of [0, 1), full batch, and at every evaluation project the residual
  * f - f_hat on each frequency: on a uniform grid the discrete Fourier modes are exactly orthogonal, so
  *   |r_k| = (2/N) |sum_j (f - f_hat)(x_j) exp(-2 pi i k x_j)|
  * is the amplitude of frequency k still unlearned; we report |r_k(t)| / A_k.
@@ -10,9 +10,11 @@
  * with fixed b_j ~ N(0, scale^2) before the MLP; with a large enough scale the network's kernel covers
  * the high frequencies and the lag between frequencies largely disappears.
  */
-import type * as tfjs from "@tensorflow/tfjs";
-import { buildMlp } from "./mlp";
-import { Rng } from "../random";
+import type { Rng } from "../random";
+import type { OnProgress } from "../progress";
+import type { Activation } from "../activations";
+import { network } from "../train/network";
+import { fit } from "../train/fit";
 
 export interface SpectralBiasOptions {
   /** Frequencies k of the target (default [1, 5, 10, 20]). */
@@ -21,8 +23,9 @@ export interface SpectralBiasOptions {
   amplitudes?: number[];
   /** Grid points on [0, 1) (default 256). */
   points?: number;
-  /** Hidden layer widths (default [256, 256, 256, 256]). */
+  /** Hidden layer widths (default [256, 256, 256, 256]) and activation (default relu). */
   hidden?: number[];
+  activation?: Activation;
   /** Adam steps (full batch) and learning rate (default 3000, 1e-3). */
   steps?: number;
   lr?: number;
@@ -30,8 +33,9 @@ export interface SpectralBiasOptions {
   evalEvery?: number;
   /** Random Fourier features: number of frequencies and their scale (off by default). */
   fourierFeatures?: { count: number; scale: number };
-  seed?: number;
-  onProgress?: (step: number, steps: number, residual: number[]) => void;
+  /** Phases from rng.fork("phases"), features from rng.fork("features"), the network from rng.fork("net"). */
+  rng: Rng;
+  onProgress?: OnProgress;
 }
 
 export interface SpectralBiasResult {
@@ -42,7 +46,7 @@ export interface SpectralBiasResult {
   residual: number[][];
   /** Mean squared training error at each recorded step. */
   loss: number[];
-  /** Wall time in seconds. */
+  /** Wall time of the training in seconds. */
   seconds: number;
 }
 
@@ -58,12 +62,12 @@ export function fourierAmplitude(v: ArrayLike<number>, k: number): number {
   return (2 / n) * Math.hypot(re, im);
 }
 
-/** Input features: x itself (n x 1), or random Fourier features (n x 2m). */
-export function inputFeatures(xs: Float64Array, ff: { count: number; scale: number } | undefined, rng: Rng): { data: Float32Array; dim: number } {
+/** Input features: x itself rescaled to [-1, 1) (n x 1), or random Fourier features (n x 2m). */
+export function inputFeatures(xs: Float64Array, ff: { count: number; scale: number } | undefined, rng: Rng): { data: Float64Array; dim: number } {
   const n = xs.length;
-  if (!ff) return { data: Float32Array.from(xs, (x) => 2 * x - 1), dim: 1 };
+  if (!ff) return { data: Float64Array.from(xs, (x) => 2 * x - 1), dim: 1 };
   const b = rng.normals(ff.count, 0, ff.scale);
-  const out = new Float32Array(n * 2 * ff.count);
+  const out = new Float64Array(n * 2 * ff.count);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < ff.count; j++) {
       const t = 2 * Math.PI * b[j] * xs[i];
@@ -74,52 +78,43 @@ export function inputFeatures(xs: Float64Array, ff: { count: number; scale: numb
   return { data: out, dim: 2 * ff.count };
 }
 
-/** Train an MLP on the sum of sinusoids and record the per-frequency residual during training. */
-export async function spectralBiasRun(opts: SpectralBiasOptions = {}): Promise<SpectralBiasResult> {
-  const t0 = Date.now();
+/** Train an MLP (train.network + train.fit) on the sum of sinusoids and record the per-frequency residual. */
+export async function spectralBiasRun(opts: SpectralBiasOptions): Promise<SpectralBiasResult> {
   const freqs = opts.freqs ?? [1, 5, 10, 20];
   const amps = opts.amplitudes ?? freqs.map(() => 1);
   const N = opts.points ?? 256;
   const steps = opts.steps ?? 3000;
-  const every = opts.evalEvery ?? 20;
-  const rng = new Rng(opts.seed ?? 0);
   if (Math.max(...freqs) >= N / 2) throw new RangeError(`spectralBiasRun: the highest frequency must be below points/2 = ${N / 2}`);
-  const phases = freqs.map(() => rng.uniform() * 2 * Math.PI);
+  const phaseRng = opts.rng.fork("phases");
+  const phases = freqs.map(() => phaseRng.uniform() * 2 * Math.PI);
   const xs = Float64Array.from({ length: N }, (_, j) => j / N);
   const target = Float64Array.from(xs, (x) => freqs.reduce((s, k, i) => s + amps[i] * Math.sin(2 * Math.PI * k * x + phases[i]), 0));
-  const feats = inputFeatures(xs, opts.fourierFeatures, rng.fork());
-  const net = await buildMlp({ inputDim: feats.dim, hidden: opts.hidden ?? [256, 256, 256, 256], outputDim: 1, task: "regression", seed: rng.intSeed() });
-  const tf: typeof tfjs = net.tf;
-  const X = tf.tensor2d(feats.data, [N, feats.dim]);
-  const Y = tf.tensor2d(Float32Array.from(target), [N, 1]);
-  const optimizer = tf.train.adam(opts.lr ?? 1e-3);
-  const rec: SpectralBiasResult = { freqs, steps: [], residual: freqs.map(() => []), loss: [], seconds: 0 };
-  const record = (step: number): void => {
-    const pred = tf.tidy(() => net.model.predict(X) as tfjs.Tensor).dataSync();
-    const r = Float64Array.from(target, (v, j) => v - pred[j]);
-    rec.steps.push(step);
-    rec.loss.push(r.reduce((s, v) => s + v * v, 0) / N);
-    const now = freqs.map((k, i) => fourierAmplitude(r, k) / amps[i]);
-    now.forEach((v, i) => rec.residual[i].push(v));
-    opts.onProgress?.(step, steps, now);
-  };
+  const feats = inputFeatures(xs, opts.fourierFeatures, opts.rng.fork("features"));
+  const net = await network({ inputDim: feats.dim, hidden: opts.hidden ?? [256, 256, 256, 256], activation: opts.activation ?? "relu" }, { rng: opts.rng.fork("net") });
+  const X = { rows: N, cols: feats.dim, data: feats.data };
+  const out: SpectralBiasResult = { freqs, steps: [], residual: freqs.map(() => []), loss: [], seconds: 0 };
   try {
-    record(0);
-    for (let s = 1; s <= steps; s++) {
-      optimizer.minimize(() => tf.losses.meanSquaredError(Y, net.model.apply(X) as tfjs.Tensor) as tfjs.Scalar);
-      if (s % every === 0 || s === steps) {
-        record(s);
-        await new Promise((r) => setImmediate(r)); // let the kernel flush live output
-      }
-    }
+    const run = await fit(net, { x: X, y: { rows: N, cols: 1, data: target } }, {
+      optimizer: { kind: "adam", lr: opts.lr ?? 1e-3 },
+      steps,
+      evalEvery: opts.evalEvery ?? 20,
+      metrics: {
+        residual: (n) => {
+          const pred = n.predict(X).data;
+          const r = Float64Array.from(target, (v, j) => v - pred[j]);
+          freqs.forEach((k, i) => out.residual[i].push(fourierAmplitude(r, k) / amps[i]));
+          return Math.hypot(...freqs.map((_, i) => out.residual[i][out.residual[i].length - 1]));
+        },
+      },
+      onProgress: opts.onProgress,
+    });
+    out.steps = run.history.map((h) => h.step);
+    out.loss = run.history.map((h) => h.trainLoss);
+    out.seconds = run.seconds;
   } finally {
-    X.dispose();
-    Y.dispose();
-    optimizer.dispose();
-    net.model.dispose();
+    net.dispose();
   }
-  rec.seconds = (Date.now() - t0) / 1000;
-  return rec;
+  return out;
 }
 
 /** First recorded step at which frequency index i's residual falls below `threshold` (Infinity if never). */

@@ -1,0 +1,75 @@
+/**
+ * Chapter 01: the bias-variance decomposition of least-squares polynomial regression, measured term
+ * by term over many independent training sets.
+ */
+import type { Rng } from "../random";
+import type { OnProgress } from "../progress";
+import { legendreFeatures, predict, ridgeFit } from "../models/linear";
+import { mse } from "../stats/descriptive";
+
+export interface BiasVariancePoint {
+  degree: number;
+  /** Mean over x of (E_D[f_hat(x)] - f(x))^2 (unbiased estimate over the trials; can dip slightly below 0). */
+  bias2: number;
+  /** Mean over x of Var_D[f_hat(x)]. */
+  variance: number;
+  /** Mean test error against the noiseless target (= bias2 + variance). */
+  testMse: number;
+  /** Mean training error on the noisy labels. */
+  trainMse: number;
+}
+
+/**
+ * Bias-variance decomposition of least-squares polynomial regression (Legendre features of each
+ * degree) over `trials` independent training sets of n points of f(x) + sigma * noise, x ~ U[-1, 1],
+ * evaluated on an even grid of `gridSize` points. Training set t is drawn from `rng.fork("trial t")`,
+ * and the same sets serve every degree (common random numbers make the curve smooth).
+ */
+export function biasVarianceCurve(opts: {
+  target: (x: number) => number;
+  n: number;
+  sigma: number;
+  degrees: number[];
+  trials: number;
+  rng: Rng;
+  ridge?: number;
+  gridSize?: number;
+  onProgress?: OnProgress;
+}): BiasVariancePoint[] {
+  const m = opts.gridSize ?? 200;
+  const gx = Float64Array.from({ length: m }, (_, i) => -1 + (2 * i) / (m - 1));
+  const gf = Float64Array.from(gx, opts.target);
+  const sets = opts.rng.forks("trial", opts.trials).map((r) => {
+    const x = r.uniforms(opts.n, -1, 1);
+    const y = Float64Array.from(x, (v) => opts.target(v) + opts.sigma * r.normal());
+    return { x, y };
+  });
+  return opts.degrees.map((degree, di) => {
+    const Phi = legendreFeatures(gx, degree);
+    const mean = new Float64Array(m), sq = new Float64Array(m);
+    let train = 0;
+    for (const s of sets) {
+      const F = legendreFeatures(s.x, degree);
+      const { coef } = ridgeFit(F, s.y, opts.ridge ?? 0);
+      train += mse(predict(F, coef), s.y);
+      const pred = predict(Phi, coef);
+      for (let i = 0; i < m; i++) {
+        mean[i] += pred[i];
+        sq[i] += pred[i] * pred[i];
+      }
+    }
+    // unbiased estimates: the squared error of the mean fit contains Var/T, which is removed
+    const T = sets.length;
+    let bias2 = 0, variance = 0;
+    for (let i = 0; i < m; i++) {
+      const mu = mean[i] / T;
+      const v = T > 1 ? (sq[i] - T * mu * mu) / (T - 1) : 0;
+      bias2 += (mu - gf[i]) ** 2 - v / T;
+      variance += v;
+    }
+    bias2 /= m;
+    variance /= m;
+    opts.onProgress?.({ done: di + 1, total: opts.degrees.length, label: "polynomial degrees" });
+    return { degree, bias2, variance, testMse: bias2 + variance, trainMse: train / T };
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * `experiments`: the sweeps and Monte-Carlo studies of the chapters, one file per topic, apart from the
+ * estimators (`models`), the closed forms (`theory`) and the generators (`data`). Each takes an `rng`
+ * in its options (and derives its streams by name) and an optional `onProgress`, and returns plain
+ * data that can be cached.
+ *   biasVariance       01  bias-variance decomposition of polynomial regression
+ *   memorization       01  an MLP fitting shuffled MNIST labels
+ *   doubleDescent      02  random-feature double descent, model-wise and sample-wise
+ *   ridgeRisk          00, 02, 03  Monte-Carlo risk of ridge(less) least squares on isotropic data
+ *   benignOverfitting  03  spikes + bath min-norm interpolation at any bath size
+ *   kernelLimits       04  infinite-width kernels against finite random networks
+ *   learningCurves     04  simulated learning curves (power-law spectra, MNIST kernel regression)
+ *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
+ *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
+ */
+export * from "./biasVariance";
+export * from "./memorization";
+export * from "./doubleDescent";
+export * from "./ridgeRisk";
+export * from "./benignOverfitting";
+export * from "./kernelLimits";
+export * from "./learningCurves";
+export * from "./spectralBias";
+export * from "./dataSpectra";

@@ -1,0 +1,75 @@
+/**
+ * The chapters' experiments on small sizes: each gives the qualitative result its chapter checks,
+ * is reproducible from its rng, and leaves the caller's generator untouched (named forks).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../../src/random";
+import { linearRegressionSet, linearTeacher } from "../../../src/data/gaussian";
+import { targets1D } from "../../../src/data/oned";
+import { ridgelessRiskFinite } from "../../../src/theory/ridgeless";
+import { mean, stderr } from "../../../src/stats";
+import { biasVarianceCurve } from "../../../src/experiments/biasVariance";
+import { isotropicRiskCurve, isotropicRiskTrials } from "../../../src/experiments/ridgeRisk";
+import { explicitVersusWishart, minNormSpikesBath, spikesBathSweep } from "../../../src/experiments/benignOverfitting";
+import { rfSweep, sampleWiseSweep } from "../../../src/experiments/doubleDescent";
+import { mnistKernelCurve } from "../../../src/experiments/learningCurves";
+
+test("isotropic simulation agrees with the exact finite-n expectation (gamma = 0.5 and 2), within 4 standard errors", () => {
+  const rng = new Rng(3);
+  for (const [n, p] of [[60, 30], [40, 80]]) {
+    const r = isotropicRiskTrials({ n, p, r2: 1, sigma: 0.5, trials: 300, rng: rng.fork(`${n}x${p}`) });
+    const exact = ridgelessRiskFinite(n, p, { r2: 1, sigma: 0.5 }).risk;
+    assert.ok(Math.abs(mean(r) - exact) < 4 * stderr(r), `n=${n} p=${p}: ${mean(r)} ± ${stderr(r)} vs ${exact}`);
+  }
+  const before = JSON.stringify(rng);
+  const curve = isotropicRiskCurve({ n: 40, gammas: [0.5, 2], r2: 1, sigma: 0.5, trials: 20, rng });
+  assert.equal(JSON.stringify(rng), before, "named forks leave the caller's generator where it was");
+  assert.deepEqual(curve, isotropicRiskCurve({ n: 40, gammas: [0.5, 2], r2: 1, sigma: 0.5, trials: 20, rng: new Rng(3) }));
+  assert.ok(curve[0].se > 0 && curve[0].median > 0);
+});
+
+test("bias-variance curve: bias falls and variance rises with degree; test = bias + variance", () => {
+  const pts = biasVarianceCurve({ target: targets1D.sine, n: 40, sigma: 0.3, degrees: [1, 5, 10], trials: 100, rng: new Rng(6) });
+  assert.ok(pts[0].bias2 > 10 * Math.abs(pts[1].bias2), `bias ${pts[0].bias2} ${pts[1].bias2}`);
+  assert.ok(pts[2].variance > pts[1].variance && pts[1].variance > pts[0].variance);
+  assert.ok(pts[1].testMse < pts[0].testMse && pts[1].testMse < pts[2].testMse, "U shape");
+  for (const p of pts) assert.ok(Math.abs(p.testMse - p.bias2 - p.variance) < 1e-12);
+});
+
+test("spikes + bath: the Wishart shortcut matches the explicit design within 4 combined standard errors; interpolators fit exactly", async () => {
+  const c = explicitVersusWishart({ n: 30, spikes: [1, 1], beta: [0.8, -0.6], D: 60, bathVar: 0.05, sigma: 0.5, reps: 300, rng: new Rng(5) });
+  assert.ok(Math.abs(c.wishart.mean - c.explicit.mean) < 4 * Math.hypot(c.wishart.se, c.explicit.se), JSON.stringify(c));
+  const r = minNormSpikesBath({ n: 30, spikes: [1], beta: [1], bathDim: 500, bathVar: 0.01, sigma: 0.5, rng: new Rng(1) });
+  assert.ok(r.trainMse < 1e-16);
+  const sweep = await spikesBathSweep({ n: 30, sigma: 0.5, dims: [100, 1000], trials: 20, rng: new Rng(2),
+    design: (D) => ({ spikes: [1], beta: [1], bathDim: D, bathVar: 5 / D }) });
+  assert.ok(sweep[1].mean < sweep[0].mean, "a larger bath lowers the excess risk");
+});
+
+function teacherSplit(d: number, n: number, nTest: number) {
+  return (r: Rng) => {
+    const t = linearTeacher(d, { r2: 1, sigma: 0.5 }, r.fork("teacher"));
+    const s = new Float64Array(d).fill(1);
+    return { train: linearRegressionSet(n, s, t, r.fork("train")), test: linearRegressionSet(nTest, s, t, r.fork("test")) };
+  };
+}
+
+test("rfSweep: ridgeless test error peaks at P = n, a ridge removes the peak, train error 0 past it", async () => {
+  const n = 30;
+  const [ridgeless, ridged] = await rfSweep({ Ps: [10, 30, 90], ridges: [0, 1e-2], seeds: 4, act: "relu", rng: new Rng(7), data: teacherSplit(5, n, 200) });
+  assert.ok(ridgeless.testMean[1] > 5 * ridgeless.testMean[0] && ridgeless.testMean[1] > 5 * ridgeless.testMean[2], ridgeless.testMean.join(" "));
+  assert.ok(ridgeless.trainMean[1] < 1e-16 && ridgeless.trainMean[2] < 1e-16 && ridgeless.trainMean[0] > 1e-3);
+  assert.ok(ridged.testMean[1] < 0.2 * ridgeless.testMean[1]);
+  assert.equal(ridgeless.testRuns.length, 4);
+  const sw = await sampleWiseSweep({ P: 20, ns: [10, 20, 60], ridges: [0], reps: 4, act: "relu", rng: new Rng(8),
+    data: (m, r) => teacherSplit(5, m, 200)(r) });
+  assert.ok(sw[0][1] > sw[0][0] && sw[0][1] > sw[0][2], `sample-wise peak at n = P: ${sw[0]}`);
+});
+
+test("mnistKernelCurve: error falls with n; reproducible from its rng", () => {
+  const r = mnistKernelCurve({ ns: [50, 200], nTest: 200, seeds: 1, rng: new Rng(0) });
+  assert.ok(r.mse[0][1] < r.mse[0][0], `mse ${r.mse[0]}`);
+  assert.ok(r.classError[0][1] < 0.3 && r.lengthscale[0] > 1);
+  assert.deepEqual(mnistKernelCurve({ ns: [50], nTest: 50, seeds: 1, rng: new Rng(0) }).mse, mnistKernelCurve({ ns: [50], nTest: 50, seeds: 1, rng: new Rng(0) }).mse);
+});
