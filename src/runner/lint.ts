@@ -1,16 +1,23 @@
 /**
- * Static checks of a chapter notebook, without a kernel (see docs/authoring.md for the skeleton).
- * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename.
+ * Static checks of a chapter notebook, without a kernel (docs/authoring.md defines every rule).
+ * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename; the chapter
+ * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts); and
+ * the text (control-chars, unused-imports, answer-numbers: lintText.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Notebook, cellTags, notebookProblems, sourceText } from "./nbformat";
 import { parseParamDecls } from "./params";
+import { scanNotebook } from "./genlabUses";
+import { skeletonViolations } from "./lintSkeleton";
+import { answerNumberViolations, controlCharViolations, unusedImportViolations } from "./lintText";
 
 /** One rule violation; printed as `path: rule: detail`. */
 export interface LintViolation {
   path: string;
-  rule: "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename";
+  rule: "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename"
+    | "goals" | "sections" | "check-summary" | "takeaways" | "exercises" | "references"
+    | "control-chars" | "unused-imports" | "answer-numbers";
   detail: string;
 }
 
@@ -62,6 +69,13 @@ export function lintNotebook(file: string, nb: unknown): LintViolation[] {
       if (d.keyword !== "let" && d.name !== "quick" && d.name !== "seed") add("parameters", `cell ${i + 1}: \`${d.name}\` is declared with ${d.keyword}; use let so the runner can reassign it`);
     }
   }
+
+  const number = /^(\d\d)-/.exec(path.basename(file))?.[1] ?? null;
+  const scan = scanNotebook(book);
+  skeletonViolations(book, number, scan, add);
+  controlCharViolations(book, add);
+  unusedImportViolations(scan, add);
+  answerNumberViolations(book, add);
 
   book.cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;
