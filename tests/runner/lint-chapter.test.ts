@@ -1,10 +1,14 @@
 /**
  * The chapter rules of the lint (skeleton, control characters, unused imports, answer numbers), each
- * shown firing on a small fixture and not firing on the good chapter.
+ * shown firing on a small fixture and not firing on the good chapter; and the outputs rules reading
+ * the git index.
  */
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { lintFile } from "../../src/runner";
 import { scanGenlab } from "../../src/runner/genlabUses";
 import { listItems, markdownLines } from "../../src/runner/markdown";
@@ -99,5 +103,41 @@ describe("numbers in answers", () => {
       ["0.5", "1000.25", "1e5", "0.7"]);
     assert.equal(matchesAny(quotedDecimals("4.6%")[0], codeDecimals("0.046")), true);
     assert.equal(matchesAny(quotedDecimals("0.10")[0], codeDecimals("0.1")), false);
+  });
+});
+
+const hasGit = spawnSync("git", ["--version"]).status === 0;
+
+describe("outputs are judged in the git index", { skip: hasGit ? false : "git is not installed" }, () => {
+  test("an executed working copy passes when the index is clean; staged outputs and untracked files fail", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lint-git-"));
+    const git = (...args: string[]) => {
+      const r = spawnSync("git", ["-c", "user.email=t@example.org", "-c", "user.name=t", ...args], { cwd: dir, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    try {
+      git("init", "-q");
+      const file = path.join(dir, "01-good-chapter.ipynb");
+      const clean = fs.readFileSync(path.join(lintDir, "01-good-chapter.ipynb"), "utf8");
+      fs.writeFileSync(file, clean);
+      git("add", "01-good-chapter.ipynb");
+      git("commit", "-qm", "clean");
+      const executed = JSON.parse(clean);
+      executed.cells[4].outputs = [{ output_type: "stream", name: "stdout", text: ["1\n"] }];
+      executed.cells[4].execution_count = 3;
+      fs.writeFileSync(file, JSON.stringify(executed, null, 1) + "\n");
+      assert.deepEqual(lintFile(file), [], "a reader's executed copy is not what a commit records");
+      git("add", "01-good-chapter.ipynb"); // no filter installed in this repository: the outputs reach the index
+      assert.deepEqual(lintFile(file).map((v) => v.rule), ["outputs", "execution-count"]);
+      assert.match(lintFile(file)[0].detail, /^cell 5 in the git index \(what a commit records;/);
+      const untracked = path.join(dir, "02-good-chapter.ipynb");
+      fs.writeFileSync(untracked, JSON.stringify(executed, null, 1).replace("# 01 ·", "# 02 ·") + "\n");
+      assert.deepEqual(lintFile(untracked).map((v) => `${v.rule}: ${v.detail}`), [
+        "outputs: cell 5 has 1 output(s); commit notebooks without outputs",
+        "execution-count: cell 5 has execution_count 3; commit notebooks without execution counts",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
