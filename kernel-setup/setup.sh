@@ -7,7 +7,8 @@
 #   3. on Debian/Ubuntu, installs OpenBLAS/LAPACKE headers for the fast float64 linear algebra
 #      (optional: the lab falls back to pure JS without them);
 #   4. installs the npm packages (which also links the library, builds the addon and compiles src/);
-#   5. registers the project-local tslab kernelspec and records the chosen Jupyter.
+#   5. registers the project-local tslab kernelspec and records the chosen Jupyter;
+#   6. in a git checkout, installs the clean filter that strips notebook outputs on git add.
 # Options (env): GENLAB_PYTHON=/path/python to force a Python with Jupyter; GENLAB_NO_INSTALL=1 to
 # install nothing system-wide (only report what is missing); GENLAB_USER_KERNEL=1 to also register
 # the kernel with the user's own Jupyter.
@@ -110,4 +111,7 @@ fi
 # --- 5. kernel ----------------------------------------------------------------------------------
 node kernel-setup/register.js --python "$python" --source "$source_kind" --ui "$ui" --server-version "$server_version" \
   ${GENLAB_USER_KERNEL:+--user}
+# --- 6. git clean filter for notebooks (nothing without git) -------------------------------------
+bash kernel-setup/git-filter.sh
+
 say "ready: Jupyter server $server_version ($ui UI) from $python; kernel 'tslab' in .jupyter-local/share/jupyter"

@@ -10,6 +10,7 @@ import * as path from "path";
 import { escapeHtml } from "../show/display";
 import { projectRoot, readJupyterConfig } from "../project/paths";
 import { NotebookReport, readNotebook, runNotebook, startServer, summaryLine } from "../runner";
+import { bookReference } from "./docs";
 
 interface Entry { file: string; title: string; report: NotebookReport; html: string | null; checks: { passed: number; failed: number } }
 
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
 <p>Executed ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC at ${quick ? "test size (quick=true)" : "full size"}.</p>
 <table><tr><th>chapter</th><th>status</th><th>time</th><th>checks</th></tr>
 ${rows}
-</table>\n`;
+</table>
+${await bookReference(outDir)}`;
   fs.writeFileSync(path.join(outDir, "index.html"), index);
   const failed = entries.filter((e) => e.report.status !== "ok").length;
   console.log(`book: ${entries.length - failed}/${entries.length} chapters ok; open ${path.join(outDir, "index.html")}`);

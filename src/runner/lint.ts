@@ -1,23 +1,40 @@
 /**
- * Static checks of a chapter notebook, without a kernel (see docs/authoring.md for the skeleton).
- * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename.
+ * Static checks of a chapter notebook, without a kernel (docs/authoring.md defines every rule).
+ * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename; the chapter
+ * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts); and
+ * the text (control-chars, unused-imports, answer-numbers: lintText.ts).
+ *
+ * outputs and execution-count judge what a commit would record (the git index) when the file is
+ * tracked; every other rule judges the working file.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Notebook, cellTags, notebookProblems, sourceText } from "./nbformat";
 import { parseParamDecls } from "./params";
+import { scanNotebook } from "./genlabUses";
+import { skeletonViolations } from "./lintSkeleton";
+import { answerNumberViolations, controlCharViolations, unusedImportViolations } from "./lintText";
+import { indexText } from "./gitIndex";
 
 /** One rule violation; printed as `path: rule: detail`. */
 export interface LintViolation {
   path: string;
-  rule: "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename";
+  rule: "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename"
+    | "goals" | "sections" | "check-summary" | "takeaways" | "exercises" | "references"
+    | "control-chars" | "unused-imports" | "answer-numbers";
   detail: string;
+}
+
+/** Where the outputs and execution-count rules look: the notebook itself, or its committed version. */
+export interface LintOptions {
+  /** The notebook as a commit would record it (the git index), when the file is tracked. */
+  committed?: unknown;
 }
 
 const FILE_NAME = /^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$/;
 
 /** Lint a parsed notebook (`file` is used in messages and for the file-name rule). */
-export function lintNotebook(file: string, nb: unknown): LintViolation[] {
+export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}): LintViolation[] {
   const v: LintViolation[] = [];
   const add = (rule: LintViolation["rule"], detail: string) => v.push({ path: file, rule, detail });
   if (!FILE_NAME.test(path.basename(file))) add("filename", `"${path.basename(file)}" should be NN-short-name.ipynb (two digits, a dash, lowercase words joined by dashes)`);
@@ -63,10 +80,19 @@ export function lintNotebook(file: string, nb: unknown): LintViolation[] {
     }
   }
 
-  book.cells.forEach((c, i) => {
+  const number = /^(\d\d)-/.exec(path.basename(file))?.[1] ?? null;
+  const scan = scanNotebook(book);
+  skeletonViolations(book, number, scan, add);
+  controlCharViolations(book, add);
+  unusedImportViolations(scan, add);
+  answerNumberViolations(book, add);
+
+  const committed = opts.committed !== undefined && notebookProblems(opts.committed).length === 0 ? opts.committed as Notebook : null;
+  const staged = committed ? " in the git index (what a commit records; run `npm run setup` to install the filter that strips outputs on git add, then git add the file)" : "";
+  (committed ?? book).cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;
-    if (c.outputs.length > 0) add("outputs", `cell ${i + 1} has ${c.outputs.length} output(s); commit notebooks without outputs`);
-    if (c.execution_count !== null) add("execution-count", `cell ${i + 1} has execution_count ${c.execution_count}; commit notebooks without execution counts`);
+    if (c.outputs.length > 0) add("outputs", `cell ${i + 1}${staged} has ${c.outputs.length} output(s); commit notebooks without outputs`);
+    if (c.execution_count !== null) add("execution-count", `cell ${i + 1}${staged} has execution_count ${c.execution_count}; commit notebooks without execution counts`);
   });
   return v;
 }
@@ -86,5 +112,17 @@ export function lintFile(file: string): LintViolation[] {
     const v = lintNotebook(file, {});
     return [...v.filter((x) => x.rule === "filename"), { path: file, rule: "nbformat", detail: `not JSON: ${(e as Error).message}` }];
   }
-  return lintNotebook(file, json);
+  return lintNotebook(file, json, { committed: committedVersion(file, text, json) });
+}
+
+/** The parsed index version of a tracked file; undefined when it is not tracked (or not in git). */
+function committedVersion(file: string, working: string, parsed: unknown): unknown {
+  const staged = indexText(file);
+  if (staged === null) return undefined;
+  if (staged === working) return parsed;
+  try {
+    return JSON.parse(staged);
+  } catch {
+    return undefined; // a malformed staged version: judge the working file
+  }
 }
