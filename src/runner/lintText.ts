@@ -88,8 +88,9 @@ export function answerNumberViolations(nb: Notebook, add: Add): void {
     for (const q of quotedDecimals(a.text.replace(/<summary>[\s\S]*?<\/summary>/i, " "))) {
       if (matchesAny(q, accepted) || seen.has(q.text)) continue;
       seen.add(q.text);
-      add("answer-numbers", `${label} quotes ${q.text}, which no code cell computes: compute it in a code cell and check it ` +
-        `(e.g. check.close("...", value, ${q.percent ? Number((q.value / 100).toPrecision(12)) : q.numeral}, { rtol: 0.05 })), then quote the checked value; or state the answer without the number`);
+      add("answer-numbers", `${label} quotes ${q.text}, which no code cell computes: let a code cell compute and print it ` +
+        `(an answers cell before the exercises, e.g. show(markdown(\`... \${value.toFixed(2)} ...\`))) and point the answer to that output, ` +
+        `or check it as an expected value with a tolerance from its standard error; or state the answer without the number`);
     }
   }
 }
