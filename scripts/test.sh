@@ -20,6 +20,8 @@ if [ -z "${GENLAB_NO_BROWSER:-}" ] && ! command -v chromium >/dev/null && comman
 fi
 echo "test: compiling src/ and tests/ ..."
 node node_modules/typescript/bin/tsc -p tsconfig.json
+# a fresh test build: compiled copies of deleted tests or modules must not run
+rm -rf build/ts
 node node_modules/typescript/bin/tsc -p tsconfig.tests.json
 echo "test: linting notebooks ..."
 node dist/cli/lint.js

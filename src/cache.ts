@@ -51,7 +51,7 @@ const TYPED: Record<string, { new (buf: ArrayBuffer): ArrayBufferView & ArrayLik
 };
 
 /** Folders and files of the compiled library that do not compute science results. */
-const TOOLING = new Set(["runner", "cli", "bench", "project", "show", "cache.js", "check.js"]);
+const TOOLING = new Set(["runner", "cli", "bench", "project", "reference", "show", "cache.js", "check.js"]);
 
 /**
  * A hash of the science code under `dir` (the compiled library): every .js file, skipping the tooling
