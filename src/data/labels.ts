@@ -67,12 +67,6 @@ export function trainTestSplit(n: number, nTrain: number, rng: Rng): { train: In
   return { train: p.slice(0, nTrain), test: p.slice(nTrain) };
 }
 
-/** Rows `idx` of a row-major matrix with `cols` columns. */
-export function takeRows(data: ArrayLike<number>, cols: number, idx: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(idx.length * cols);
-  for (let i = 0; i < idx.length; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[idx[i] * cols + j];
-  return out;
-}
 
 /**
  * Corrupt a fraction of the labels (Zhang et al.'s "partially corrupted labels"): a random subset of

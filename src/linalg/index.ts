@@ -369,7 +369,3 @@ export function lstsq(x: Matrix, y: Rhs, opts: LstsqOptions = {}): Rhs {
   return out(K.gemm(true, false, p, nrhs, n, x.data, apply(yd)));
 }
 
-/** Convenience: VectorLike -> Float64Array copy. */
-export function vec(v: VectorLike): Float64Array {
-  return Float64Array.from(v as ArrayLike<number>);
-}

@@ -90,9 +90,6 @@ export function toRows(m: Matrix): number[][] {
   return out;
 }
 
-export function clone(m: Matrix): Matrix {
-  return { rows: m.rows, cols: m.cols, data: m.data.slice() };
-}
 
 function checkIndex(m: Matrix, i: number, j: number, fn: string): void {
   if (!(i >= 0 && i < m.rows && j >= 0 && j < m.cols && Number.isInteger(i) && Number.isInteger(j))) {

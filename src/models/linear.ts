@@ -1,6 +1,6 @@
 /**
  * Linear regression on fixed features: least squares, ridge, and min-norm interpolation, built on
- * src/linalg, and the 1-D feature maps (Legendre polynomials, Gaussian RBF bumps) of chapter 01.
+ * src/linalg, and the Legendre polynomial features of chapter 01.
  *
  * Convention: ridge solves min_w (1/n)||y - X w||^2 + ridge * ||w||^2, i.e.
  *   w = (X^T X + n*ridge I)^-1 X^T y = X^T (X X^T + n*ridge I)^-1 y,
@@ -118,14 +118,3 @@ export function legendreFeatures(x: ArrayLike<number>, degree: number): Matrix {
   return m;
 }
 
-/** Gaussian bumps exp(-(x - c)^2 / (2 width^2)) at `count` centres evenly spread on [-1, 1]. */
-export function rbfFeatures(x: ArrayLike<number>, count: number, width = 2 / Math.max(1, count)): Matrix {
-  const m = mat(x.length, count);
-  for (let i = 0; i < x.length; i++) {
-    for (let k = 0; k < count; k++) {
-      const c = count === 1 ? 0 : -1 + (2 * k) / (count - 1);
-      m.data[i * count + k] = Math.exp(-((x[i] - c) ** 2) / (2 * width * width));
-    }
-  }
-  return m;
-}

@@ -8,7 +8,6 @@
  */
 export const GAP_RATIO_POISSON = 2 * Math.LN2 - 1;
 export const GAP_RATIO_GOE = 0.5307;
-export const GAP_RATIO_GUE = 0.5996;
 /** Mean of the beta = 1 surmise (3 x 3 GOE), 4 - 2 sqrt(3). */
 export const GAP_RATIO_GOE_SURMISE = 4 - 2 * Math.sqrt(3);
 
