@@ -92,6 +92,8 @@ export async function buildReference(opts: ReferenceOptions): Promise<ReferenceR
     // tsc checks the library; TypeDoc only needs its declarations.
     skipErrorChecking: true,
     excludePrivate: true,
+    // the book is read offline from a checkout that may have no git remote: no links to a code host
+    disableSources: true,
     navigationLinks: { "The book": "../index.html" },
     logLevel: "Warn",
   });
