@@ -92,6 +92,7 @@ async function main(): Promise<number> {
   process.on("exit", () => { if (server) killServerNow(server); });
   try {
     server = await startServer({ rootDir });
+    process.stderr.write(`book: started Jupyter server ${server.url} (pid ${server.process.pid})\n`);
   } catch (e) {
     if (e instanceof RunnerSetupError) { console.error(`book: ${e.message}`); return 3; }
     throw e;

@@ -185,7 +185,12 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
     for (const rec of records) {
       if (rec.checked) continue;
       const c = rec.collector;
-      if (c.lateUncaught && !rec.allowError) {
+      if (c.lateUncaught && rec.allowError) {
+        rec.cr.status = "allowed-error";
+        rec.checked = true;
+        continue;
+      }
+      if (c.lateUncaught) {
         rec.checked = true;
         const kernelError = c.uncaughtText();
         fail(rec, "failed", "error", `${where(rec)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise):\n${sourceExcerpt(rec.src)}\n${kernelError}`, kernelError);

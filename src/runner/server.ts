@@ -118,6 +118,8 @@ export interface StartServerOptions {
   rootDir?: string;
   /** How long to wait for the server to answer (ms, default 60000). */
   timeoutMs?: number;
+  /** More jupyter_server arguments, after the lab's own (so they win), e.g. `--ServerApp.iopub_data_rate_limit=1e6`. */
+  serverArgs?: string[];
 }
 
 /** kernel-setup/serve.py: the wrapper every Jupyter server of the lab runs under. */
@@ -175,6 +177,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     "--ServerApp.iopub_msg_rate_limit=0", "--ServerApp.iopub_data_rate_limit=0",
   ];
   if (process.getuid?.() === 0) args.push("--allow-root");
+  // traitlets refuses a setting given twice: an extra argument replaces the lab's for the same setting.
+  for (const extra of opts.serverArgs ?? []) {
+    const key = extra.split("=")[0];
+    const at = args.findIndex((a) => a.split("=")[0] === key);
+    if (at >= 0) args.splice(at, 1);
+    args.push(extra);
+  }
   // A private runtime dir: kernels get their connection file there, so their command line names it
   // and we can find them. jupyter_client starts each kernel in a new session (setsid), so killing
   // the server's process group alone would orphan kernels when the server cannot stop gracefully.
