@@ -112,7 +112,8 @@ function reportAsyncErrors(jupyter) {
     const text = `${UNCAUGHT_MARK} ${kind} (in a timer, callback or un-awaited promise):\n${describe(err)}\n`;
     // The server's log (the terminal of `npm start`) always gets it.
     try { fs.writeSync(2, text); } catch { /* no stderr */ }
-    if (running === 0) pending.push(text.trimEnd());
+    // Between cells, keep a few for the next cell (a timer throwing in a loop must not grow this).
+    if (running === 0 && pending.length < 20) pending.push(text.trimEnd());
     try {
       process.stderr.write(text); // tslab routes this to the running (or last) cell's output
     } catch { /* the report is in the log */ }
