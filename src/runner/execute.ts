@@ -10,7 +10,7 @@ import * as path from "path";
 import { randomBytes } from "crypto";
 import { KernelManager, KernelMessage, ServerConnection, SessionManager, Kernel, Session } from "@jupyterlab/services";
 import WebSocket from "ws";
-import { DisplayDataOutput, ExecuteResultOutput, Notebook, cellTags, sourceText } from "./nbformat";
+import { DisplayDataOutput, ExecuteResultOutput, Notebook, NotebookInputError, cellTags, sourceText } from "./nbformat";
 import { OutputCollector, normaliseOutputs } from "./collect";
 import { checkOutputs, outputPath, writeExecutedCopy } from "./output";
 import { CellReport, NotebookReport } from "./report";
@@ -63,12 +63,22 @@ export function serverSettings(info: ServerInfo): ServerConnection.ISettings {
   } as Partial<ServerConnection.ISettings>);
 }
 
-/** The session path for a notebook: relative to the server root, so the kernel's cwd is the notebook's folder. */
+/**
+ * The session path for a notebook: relative to the server root, so the kernel's cwd is the
+ * notebook's folder. A notebook outside a local server's root could only run in the wrong folder:
+ * that is a NotebookInputError naming the fix.
+ */
 export function sessionPath(file: string, info: ServerInfo): string {
   const abs = path.resolve(file);
   const base = info.rootDir !== undefined ? path.resolve(info.rootDir) : process.cwd();
   const rel = path.relative(base, abs);
-  return (rel.startsWith("..") ? path.basename(abs) : rel).split(path.sep).join("/");
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    if (info.rootDir !== undefined) {
+      throw new NotebookInputError(`${file}: outside the folder the Jupyter server serves (${base}); start it with startServer({ rootDir: serverRootFor(notebooks) })`);
+    }
+    return path.basename(abs);
+  }
+  return rel.split(path.sep).join("/");
 }
 
 /** First lines of a cell's source, indented, for error messages. */
@@ -146,6 +156,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   const nb = prep.notebook;
   const name = path.basename(prep.file);
   checkOutputs(opts.outDir, [prep.file]);
+  const sessionAt = sessionPath(prep.file, server); // throws for a notebook outside a local server's root
   const outFile = outputPath(opts.outDir, prep.file);
   const kernelChoice = chooseKernel(nb, opts.kernelName);
   const kernelName = kernelChoice.name;
@@ -206,7 +217,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   };
   try {
     const spec = await findKernelSpec(server, kernelName, kernelChoice.from);
-    session = await sessionManager.startNew({ path: sessionPath(prep.file, server), type: "notebook", name, kernel: { name: kernelName } });
+    session = await sessionManager.startNew({ path: sessionAt, type: "notebook", name, kernel: { name: kernelName } });
     const kernel = session.kernel;
     if (!kernel) throw new Error("the server started a session without a kernel");
     // Every iopub message goes to the cell whose request it answers, also after that cell's reply.

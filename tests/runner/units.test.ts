@@ -7,7 +7,7 @@ import * as path from "path";
 import { spawn, spawnSync } from "child_process";
 import {
   CodeCell, Notebook, OutputCollector, checkOutputs, checkParams, chooseKernel, failedPath, injectParameters, injectionCode,
-  inspectTarget, lintFile, notebookProblems, parseParamArgs, parseParamDecls, readNotebook, serverRootFor, trimKernelError,
+  inspectTarget, lintFile, notebookProblems, parseParamArgs, parseParamDecls, readNotebook, serverRootFor, sessionPath, trimKernelError,
   writeExecutedCopy, writeNotebook,
 } from "../../src/runner";
 
@@ -159,6 +159,11 @@ describe("server root", () => {
     assert.equal(serverRootFor(["/tmp/x/a.ipynb"], root), "/tmp/x");
     assert.throws(() => serverRootFor(["/tmp/a.ipynb", "/var/b.ipynb"], root), { name: "NotebookInputError", message: /share no folder below \/.*separate commands/ });
     assert.throws(() => serverRootFor(["/a.ipynb"], root), /will not serve the whole disk/);
+  });
+  test("a session path is relative to the served folder; a notebook outside it is refused, not run elsewhere", () => {
+    const info = { url: "http://127.0.0.1:1/", token: "t", rootDir: root };
+    assert.equal(sessionPath(path.join(root, "notebooks", "a.ipynb"), info), "notebooks/a.ipynb");
+    assert.throws(() => sessionPath("/tmp/elsewhere/a.ipynb", info), { name: "NotebookInputError", message: /outside the folder the Jupyter server serves/ });
   });
 });
 
