@@ -4,7 +4,9 @@
 // `import * as lab from "genlab"`, which resolves to the compiled `dist/` through the self-link
 // node_modules/genlab -> .. . Before starting tslab we (1) make sure that link exists and (2) rebuild
 // dist/ when any file under src/ is newer than the last build, so an edit to src/ needs at most a
-// kernel restart. Then tslab runs in this same process (no extra process to keep alive).
+// kernel restart. Then tslab runs in this same process (no extra process to keep alive), with the
+// guards of kernel-guards.js: output that cannot stall, errors from timers and promises reported,
+// and an exit when the Jupyter server that started the kernel is gone.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -57,5 +59,14 @@ function rebuildIfStale() {
 
 ensureSelfLink();
 rebuildIfStale();
-process.argv = [process.argv[0], path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", connectionFile];
-require(path.join(root, "node_modules", "tslab", "dist", "main.js")).main();
+// The server's token reaches the kernel in its environment (the lab passes it to Jupyter that way,
+// never on a command line); cell code and the processes it starts have no use for it.
+delete process.env.JUPYTER_TOKEN;
+const guards = require("./kernel-guards");
+const tslabDir = path.join(root, "node_modules", "tslab");
+guards.serializeSends(require(require.resolve("zeromq", { paths: [tslabDir] })));
+guards.exitWithParent();
+process.argv = [process.argv[0], path.join(tslabDir, "bin", "tslab"), "kernel", "--config-path", connectionFile];
+require(path.join(tslabDir, "dist", "main.js")).main();
+// main() registered tslab's own handlers synchronously; replace them.
+guards.reportAsyncErrors(require(path.join(tslabDir, "dist", "jupyter.js")));

@@ -1,15 +1,24 @@
 /**
- * `npm run book [-- --quick] [--out DIR] [chapters...]`: execute every chapter (full size unless
- * --quick) on one Jupyter server and export a readable book: each executed notebook as a standalone
- * HTML page (nbconvert; figures render offline) plus an index.html with each chapter's status, time
- * and number of passed checks. A failing chapter is reported and the book is still written.
+ * `npm run book [-- --quick] [--out DIR] [--timeout S] [chapters...]`: execute every chapter (full
+ * size unless --quick) on one Jupyter server and export a readable book: each executed notebook as
+ * a standalone HTML page (nbconvert; figures render offline) plus an index.html with each chapter's
+ * status, time and number of passed checks. A failing chapter is reported and the book is still
+ * written. Each cell has a timeout (default 600 s), so a stuck chapter cannot hang the book; the
+ * output folder is checked before anything runs (never a chapter's own folder); SIGINT, SIGTERM and
+ * SIGHUP stop the run cleanly as for `npm run nb`.
+ *
+ * Exit codes: 0 every chapter ok; 1 a chapter failed; 2 bad arguments or output folder; 3 no
+ * Jupyter server; 130 / 143 / 129 interrupted.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { escapeHtml } from "../show/display";
 import { projectRoot, readJupyterConfig } from "../project/paths";
-import { NotebookReport, readNotebook, runNotebook, startServer, summaryLine } from "../runner";
+import {
+  LocalServer, NotebookInputError, NotebookReport, RunnerSetupError, checkOutputs, handleStopSignals,
+  killServerNow, readNotebook, runNotebook, serverRootFor, startServer, summaryLine,
+} from "../runner";
 import { bookReference } from "./docs";
 
 interface Entry { file: string; title: string; report: NotebookReport; html: string | null; checks: { passed: number; failed: number } }
@@ -36,33 +45,74 @@ function countChecks(executed: string): { passed: number; failed: number } {
   return { passed, failed };
 }
 
-async function main(): Promise<void> {
+interface BookArgs { quick: boolean; outDir: string; timeoutSec: number; chapters: string[] }
+
+function parseArgs(argv: string[]): BookArgs {
+  const a: BookArgs = { quick: false, outDir: path.join(projectRoot, "build", "book"), timeoutSec: 600, chapters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new NotebookInputError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--quick") a.quick = true;
+    else if (arg === "--out") a.outDir = path.resolve(value());
+    else if (arg === "--timeout") {
+      const v = value();
+      a.timeoutSec = Number(v);
+      if (!Number.isFinite(a.timeoutSec) || a.timeoutSec < 0) throw new NotebookInputError(`--timeout ${v}: expected seconds >= 0 (0 = none)`);
+    } else if (arg.endsWith(".ipynb")) a.chapters.push(path.resolve(arg));
+    else throw new NotebookInputError(`unknown argument ${arg} (usage: npm run book -- [--quick] [--out DIR] [--timeout S] [chapters.ipynb...])`);
+  }
+  if (a.chapters.length === 0) {
+    const dir = path.join(projectRoot, "notebooks");
+    a.chapters = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
+  }
+  return a;
+}
+
+async function main(): Promise<number> {
   // @jupyterlab/services logs WebSocket chatter on console.debug; keep the output readable.
   console.debug = () => undefined;
-  const argv = process.argv.slice(2);
-  const quick = argv.includes("--quick");
-  const outIdx = argv.indexOf("--out");
-  const outDir = path.resolve(outIdx >= 0 ? argv[outIdx + 1] : path.join(projectRoot, "build", "book"));
-  const named = argv.filter((a, i) => a.endsWith(".ipynb") && argv[i - 1] !== "--out");
-  const dir = path.join(projectRoot, "notebooks");
-  const chapters = named.length ? named.map((f) => path.resolve(f)) :
-    fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
-  fs.mkdirSync(outDir, { recursive: true });
+  let args: BookArgs;
+  let rootDir: string;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    for (const file of args.chapters) readNotebook(file);
+    checkOutputs(args.outDir, args.chapters);
+    rootDir = serverRootFor(args.chapters);
+  } catch (e) {
+    if (e instanceof NotebookInputError) { console.error(`book: ${e.message}`); return 2; }
+    throw e;
+  }
+  const { quick, outDir, chapters } = args;
   const python = readJupyterConfig()?.python;
-  const server = await startServer();
+  let server: LocalServer | null = null;
+  const stop = handleStopSignals("book", () => { if (server) killServerNow(server); });
+  process.on("exit", () => { if (server) killServerNow(server); });
+  try {
+    server = await startServer({ rootDir });
+    process.stderr.write(`book: started Jupyter server ${server.url} (pid ${server.process.pid})\n`);
+  } catch (e) {
+    if (e instanceof RunnerSetupError) { console.error(`book: ${e.message}`); return 3; }
+    throw e;
+  }
   const entries: Entry[] = [];
-  const stop = async (): Promise<void> => { await server.stop(); };
-  process.once("SIGINT", () => { void stop().then(() => process.exit(130)); });
   try {
     for (const file of chapters) {
+      if (stop.signal.aborted) break;
       console.log(`book: running ${path.relative(projectRoot, file)}${quick ? " (quick)" : ""} ...`);
-      const report = await runNotebook(file, { parameters: quick ? { quick: true } : {}, outDir, server, writeReport: false });
+      const report = await runNotebook(file, {
+        parameters: quick ? { quick: true } : {}, outDir, server, writeReport: false, timeoutSec: args.timeoutSec, signal: stop.signal,
+      });
       console.log(summaryLine(report));
-      const executed = path.join(outDir, path.basename(file));
+      if (report.error) console.error(report.error.message);
+      const executed = report.output;
       let html: string | null = null;
-      if (python && fs.existsSync(executed)) {
+      if (python && fs.existsSync(executed) && !stop.signal.aborted) {
         try {
-          execFileSync(python, ["-m", "nbconvert", "--to", "html", executed, "--output-dir", outDir], { stdio: "pipe" });
+          execFileSync(python, ["-m", "nbconvert", "--to", "html", executed, "--output-dir", outDir, "--output", path.basename(file, ".ipynb")], { stdio: "pipe" });
           html = path.basename(file, ".ipynb") + ".html";
         } catch (e) {
           console.error(`book: nbconvert failed for ${path.basename(file)}: ${String((e as { stderr?: Buffer }).stderr ?? e).split("\n").slice(-3).join(" ")}`);
@@ -71,7 +121,7 @@ async function main(): Promise<void> {
       entries.push({ file, title: titleOf(file), report, html, checks: fs.existsSync(executed) ? countChecks(executed) : { passed: 0, failed: 0 } });
     }
   } finally {
-    await stop();
+    await server.stop();
   }
   const rows = entries.map((e) => `<tr><td>${e.html ? `<a href="${escapeHtml(e.html)}">${escapeHtml(e.title)}</a>` : escapeHtml(e.title)}</td>` +
     `<td style="color:${e.report.status === "ok" ? "#1a7f37" : "#cf222e"}">${e.report.status}</td><td>${e.report.seconds.toFixed(1)} s</td>` +
@@ -87,7 +137,10 @@ ${await bookReference(outDir)}`;
   fs.writeFileSync(path.join(outDir, "index.html"), index);
   const failed = entries.filter((e) => e.report.status !== "ok").length;
   console.log(`book: ${entries.length - failed}/${entries.length} chapters ok; open ${path.join(outDir, "index.html")}`);
-  process.exit(failed ? 1 : 0);
+  return stop.exitCode() ?? (failed ? 1 : 0);
 }
 
-main().catch((e) => { console.error(`book: ${(e as Error).message}`); process.exit(3); });
+main().then(
+  (code) => process.exit(code),
+  (e) => { console.error(`book: ${(e as Error).stack ?? e}`); process.exit(1); },
+);

@@ -3,13 +3,15 @@
  *                [--timeout S] [--jobs N]`
  *
  * Exit codes: 0 all notebooks ran; 1 a cell failed or timed out; 2 usage or input error (nothing
- * ran); 3 no Jupyter server / kernel could start; 130 interrupted (Ctrl-C, SIGTERM).
+ * ran); 3 no Jupyter server / kernel could start; 130 / 143 / 129 interrupted by SIGINT (Ctrl-C) /
+ * SIGTERM / SIGHUP. docs/runner.md has the whole table of faults and what each leaves on disk.
  */
 import * as path from "path";
 import {
   DEFAULT_OUT_DIR, GivenParam, LocalServer, NotebookInputError, NotebookReport, PreparedNotebook,
-  RunnerSetupError, ServerInfo, executeNotebook, killServerNow, normaliseUrl, parseParamArgs,
-  prepareNotebook, startServer, summaryLine, waitForServer, writeReport,
+  RunnerSetupError, ServerInfo, checkOutputs, executeNotebook, handleStopSignals, killServerNow,
+  normaliseUrl, parseParamArgs, prepareNotebook, serverRootFor, startServer, summaryLine,
+  waitForServer, writeReport,
 } from "../runner";
 
 const USAGE = `usage: npm run nb -- <notebook.ipynb>... [options]
@@ -21,10 +23,10 @@ options:
   --server URL            use a running Jupyter server (JupyterHub: https://hub/user/NAME/) instead of starting one
   --token T               its token (default: $JUPYTER_TOKEN)
   --jobs N                run N notebooks at once, each on its own kernel (default 1)
-  --kernel NAME           kernel name (default tslab)
+  --kernel NAME           kernel name (default: the notebook's kernelspec, else tslab)
   -h, --help              this help
 
-exit codes: 0 ok, 1 a cell failed, 2 usage/input error, 3 no server/kernel, 130 interrupted`;
+exit codes: 0 ok, 1 a cell failed, 2 usage/input error, 3 no server/kernel, 130/143 interrupted (SIGINT/SIGTERM)`;
 
 interface Args {
   notebooks: string[];
@@ -34,13 +36,13 @@ interface Args {
   server?: string;
   token?: string;
   jobs: number;
-  kernel: string;
+  kernel?: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | "help" {
-  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, kernel: "tslab" };
+  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1 };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
 
   // Everything that can be checked without a kernel is checked first, so a typo costs no server start.
   const prepared: PreparedNotebook[] = [];
+  let rootDir: string | undefined;
   try {
     const given: Record<string, GivenParam> = parseParamArgs(args.params);
     const names = new Map<string, string>();
@@ -98,6 +101,10 @@ async function main(): Promise<number> {
       names.set(base, file);
       prepared.push(prepareNotebook(file, given));
     }
+    // The output folder must take every copy (and never a source) before anything runs.
+    checkOutputs(args.outDir, args.notebooks);
+    // A private server serves the project, or the notebooks' common folder when they lie outside it.
+    if (!args.server) rootDir = serverRootFor(args.notebooks);
   } catch (e) {
     if (e instanceof NotebookInputError) { console.error(`nb: ${e.message}`); return 2; }
     throw e;
@@ -106,21 +113,8 @@ async function main(): Promise<number> {
   // @jupyterlab/services logs WebSocket chatter on console.debug; keep the CLI output readable.
   console.debug = () => undefined;
 
-  const controller = new AbortController();
   let own: LocalServer | null = null;
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\nnb: ${sig}: interrupting the running cells, writing the executed copies, shutting down (again to force)\n`);
-      controller.abort();
-    } else {
-      if (own) killServerNow(own);
-      process.exit(130);
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = handleStopSignals("nb", () => { if (own) killServerNow(own); });
   // Last resort: whatever happens, do not leave a server (and its kernels) behind.
   process.on("exit", () => { if (own) killServerNow(own); });
 
@@ -134,7 +128,7 @@ async function main(): Promise<number> {
         server = { url: normaliseUrl(args.server), token };
         await waitForServer(server, 15000);
       } else {
-        server = own = await startServer();
+        server = own = await startServer({ rootDir });
         process.stderr.write(`nb: started Jupyter server ${own.url} (pid ${own.process.pid})\n`);
       }
     } catch (e) {
@@ -144,7 +138,7 @@ async function main(): Promise<number> {
 
     let next = 0;
     const worker = async () => {
-      while (next < prepared.length && !controller.signal.aborted) {
+      while (next < prepared.length && !stop.signal.aborted) {
         const prep = prepared[next++];
         if (!tty) process.stderr.write(`nb: running ${prep.file}\n`);
         else process.stderr.write(`\r\x1b[K${path.basename(prep.file)}: starting the kernel`);
@@ -152,7 +146,7 @@ async function main(): Promise<number> {
           outDir: args.outDir,
           timeoutSec: args.timeoutSec,
           kernelName: args.kernel,
-          signal: controller.signal,
+          signal: stop.signal,
           onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${path.basename(p.notebook)}: cell ${p.codeCell}/${p.codeCells}`) : undefined,
         });
         if (tty) process.stderr.write("\r\x1b[K");
@@ -160,20 +154,28 @@ async function main(): Promise<number> {
         console.log(summaryLine(report));
         if (report.error) console.error(report.error.message);
         if (report.status !== "ok") console.error(`executed copy (up to the failing cell): ${report.output}`);
+        if (report.kept) console.error(`the good copy of an earlier run was kept: ${report.kept}`);
       }
     };
     await Promise.all(Array.from({ length: Math.min(args.jobs, prepared.length) }, worker));
   } finally {
     await own?.stop();
   }
+  let reportFailed = false;
   if (reports.length > 0) {
     const order = new Map(prepared.map((p, i) => [p.file, i]));
     reports.sort((x, y) => (order.get(x.notebook) ?? 0) - (order.get(y.notebook) ?? 0));
-    console.log(`report: ${writeReport(args.outDir, reports)}`);
+    try {
+      console.log(`report: ${writeReport(args.outDir, reports)}`);
+    } catch (e) {
+      reportFailed = true;
+      console.error(`nb: cannot write ${path.join(args.outDir, "report.json")}: ${(e as Error).message}`);
+    }
   }
-  if (controller.signal.aborted) return 130;
+  const signalled = stop.exitCode();
+  if (signalled !== null) return signalled;
   if (reports.some((r) => r.status === "error")) return 3;
-  return reports.every((r) => r.status === "ok") && reports.length === prepared.length ? 0 : 1;
+  return !reportFailed && reports.every((r) => r.status === "ok") && reports.length === prepared.length ? 0 : 1;
 }
 
 main().then(

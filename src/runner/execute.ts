@@ -1,16 +1,18 @@
 /**
  * Execute a prepared notebook on a tslab kernel through @jupyterlab/services: open a session whose
  * kernel runs in the notebook's folder, run the code cells one by one with a per-cell timeout,
- * collect every output kind into the notebook, and write the executed copy atomically, also when a
- * cell fails (so nothing is lost).
+ * collect every output kind into the notebook (also output that arrives after a cell replied), fail
+ * on what the reply status alone does not show (an error in a timer or an un-awaited promise,
+ * output the server dropped), and write the executed copy without ever losing a good one
+ * (output.ts), also when a cell fails.
  */
 import * as path from "path";
+import { randomBytes } from "crypto";
 import { KernelManager, KernelMessage, ServerConnection, SessionManager, Kernel, Session } from "@jupyterlab/services";
 import WebSocket from "ws";
-import {
-  CodeCell, DisplayDataOutput, ExecuteResultOutput, Notebook, Output, StreamOutput,
-  cellTags, joinText, sourceText, splitLines, writeNotebook,
-} from "./nbformat";
+import { DisplayDataOutput, ExecuteResultOutput, Notebook, NotebookInputError, cellTags, sourceText } from "./nbformat";
+import { OutputCollector, normaliseOutputs } from "./collect";
+import { checkOutputs, outputPath, writeExecutedCopy } from "./output";
 import { CellReport, NotebookReport } from "./report";
 import { ServerInfo } from "./server";
 
@@ -20,7 +22,7 @@ export interface ExecuteOptions {
   outDir: string;
   /** Per-cell timeout in seconds; 0 or undefined: none. */
   timeoutSec?: number;
-  /** Kernel name (default "tslab"). */
+  /** Kernel name; default: the notebook's metadata.kernelspec.name, else "tslab" (as papermill). */
   kernelName?: string;
   /** How long the kernel may take to start and answer kernel_info (s, default 120: the launcher may rebuild dist/). */
   startupTimeoutSec?: number;
@@ -28,6 +30,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Called before each code cell runs. */
   onProgress?: (p: { notebook: string; cell: number; codeCell: number; codeCells: number }) => void;
+  /**
+   * How long to keep listening after the last cell for errors from its timers and promises
+   * (ms, default 500); an error later than that is not seen.
+   */
+  settleMs?: number;
 }
 
 /** A notebook ready to run: validated, parameters checked and injected. */
@@ -41,7 +48,6 @@ export interface PreparedNotebook {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // tslab aborts every request for 200 ms after an error; wait a little longer than that.
 const TSLAB_ERROR_QUIET_MS = 250;
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** Connection settings for @jupyterlab/services in Node (ws for WebSockets, global fetch). */
 export function serverSettings(info: ServerInfo): ServerConnection.ISettings {
@@ -57,12 +63,22 @@ export function serverSettings(info: ServerInfo): ServerConnection.ISettings {
   } as Partial<ServerConnection.ISettings>);
 }
 
-/** The session path for a notebook: relative to the server root, so the kernel's cwd is the notebook's folder. */
+/**
+ * The session path for a notebook: relative to the server root, so the kernel's cwd is the
+ * notebook's folder. A notebook outside a local server's root could only run in the wrong folder:
+ * that is a NotebookInputError naming the fix.
+ */
 export function sessionPath(file: string, info: ServerInfo): string {
   const abs = path.resolve(file);
   const base = info.rootDir !== undefined ? path.resolve(info.rootDir) : process.cwd();
   const rel = path.relative(base, abs);
-  return (rel.startsWith("..") ? path.basename(abs) : rel).split(path.sep).join("/");
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    if (info.rootDir !== undefined) {
+      throw new NotebookInputError(`${file}: outside the folder the Jupyter server serves (${base}); start it with startServer({ rootDir: serverRootFor(notebooks) })`);
+    }
+    return path.basename(abs);
+  }
+  return rel.split(path.sep).join("/");
 }
 
 /** First lines of a cell's source, indented, for error messages. */
@@ -79,126 +95,6 @@ type Outcome =
   | { kind: "aborted"; late?: KernelMessage.IExecuteReplyMsg }
   | { kind: "died"; reason: string };
 
-/**
- * Collects one cell's outputs, applying update_display_data (to any earlier cell, through the
- * shared display map) and clear_output (wait=true: clear when the next output arrives) as a
- * Jupyter front end would. Exported for tests.
- */
-export class OutputCollector {
-  /** display_id -> every output (in any cell) that shows it; updated in place. */
-  private displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
-  private clearPending = false;
-  stderr = "";
-  errors: string[] = [];
-  executionCount: number | null = null;
-
-  constructor(private cell: CodeCell) {}
-
-  private add(out: Output): void {
-    if (this.clearPending) {
-      this.cell.outputs.length = 0;
-      this.clearPending = false;
-    }
-    this.cell.outputs.push(out);
-  }
-
-  private track(id: string | undefined, out: DisplayDataOutput | ExecuteResultOutput): void {
-    if (!id) return;
-    const list = this.displays.get(id) ?? [];
-    list.push(out);
-    this.displays.set(id, list);
-  }
-
-  /** Shares the display map across cells of one notebook (an update may target an earlier cell). */
-  useDisplays(map: Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>): void {
-    this.displays = map;
-  }
-
-  handle(msg: KernelMessage.IIOPubMessage): void {
-    const c = msg.content as Record<string, any>;
-    const type = msg.header.msg_type;
-    const displayId: string | undefined = c.transient?.display_id;
-    switch (type) {
-      case "stream": {
-        const name = c.name === "stderr" ? "stderr" : "stdout";
-        const text = String(c.text ?? "");
-        if (name === "stderr") this.stderr += text;
-        const last = this.clearPending ? undefined : this.cell.outputs[this.cell.outputs.length - 1];
-        // Consecutive chunks of the same stream are one output, as every Jupyter front end shows them.
-        if (last && last.output_type === "stream" && last.name === name) last.text = joinText(last.text) + text;
-        else this.add({ output_type: "stream", name, text } as StreamOutput);
-        break;
-      }
-      case "display_data":
-      case "execute_result": {
-        const out = type === "display_data"
-          ? ({ output_type: "display_data", data: c.data ?? {}, metadata: c.metadata ?? {} } as DisplayDataOutput)
-          : ({ output_type: "execute_result", execution_count: c.execution_count ?? null, data: c.data ?? {}, metadata: c.metadata ?? {} } as ExecuteResultOutput);
-        // A new display with a known id also refreshes the earlier ones (Jupyter's semantics).
-        if (displayId) for (const o of this.displays.get(displayId) ?? []) { o.data = out.data; o.metadata = out.metadata; }
-        this.add(out);
-        this.track(displayId, out);
-        break;
-      }
-      case "update_display_data": {
-        // Updates change earlier outputs in place and never add one.
-        if (displayId) for (const o of this.displays.get(displayId) ?? []) { o.data = c.data ?? {}; o.metadata = c.metadata ?? {}; }
-        break;
-      }
-      case "clear_output":
-        // wait=true: clear just before the next output arrives (avoids flicker in live displays).
-        if (c.wait) this.clearPending = true;
-        else { this.cell.outputs.length = 0; this.clearPending = false; }
-        break;
-      case "error": {
-        const tb = Array.isArray(c.traceback) ? (c.traceback as string[]).join("\n") : "";
-        this.errors.push((tb || `${c.ename}: ${c.evalue}`).replace(ANSI, ""));
-        this.add({ output_type: "error", ename: String(c.ename ?? ""), evalue: String(c.evalue ?? ""), traceback: Array.isArray(c.traceback) ? c.traceback : [] });
-        break;
-      }
-      case "execute_input":
-        if (typeof c.execution_count === "number") this.executionCount = c.execution_count;
-        break;
-      default:
-        break; // status, comm_*: nothing to record
-    }
-  }
-
-  /** The kernel's error text for this cell: iopub error tracebacks, then (tslab) the stderr text. */
-  errorText(reply?: Record<string, any>): string {
-    const parts = [...this.errors];
-    if (reply && (reply.ename || reply.evalue) && parts.length === 0) {
-      parts.push(Array.isArray(reply.traceback) && reply.traceback.length ? reply.traceback.join("\n") : `${reply.ename}: ${reply.evalue}`);
-    }
-    if (this.stderr.trim()) parts.push(this.stderr);
-    return trimKernelError(parts.join("\n").replace(ANSI, "")) || "(the kernel gave no error text)";
-  }
-}
-
-/**
- * The error text without the kernel's own stack frames (tslab's executor, node:vm), which say
- * nothing about the notebook; the executed copy keeps the full text.
- */
-export function trimKernelError(text: string): string {
-  return text
-    .split("\n")
-    .filter((l) => !/^\s+at .*(node_modules[\\/]tslab[\\/]|\(node:|sigintHandlersWrap|^\s+at async JupyterHandlerImpl)/.test(l))
-    .join("\n")
-    .trim();
-}
-
-/** Store texts as lists of lines, as Jupyter writes them (smaller diffs, same meaning). */
-function normaliseOutputs(cell: CodeCell): void {
-  for (const o of cell.outputs) {
-    if (o.output_type === "stream") o.text = splitLines(joinText(o.text));
-    if (o.output_type === "display_data" || o.output_type === "execute_result") {
-      for (const [mime, v] of Object.entries(o.data)) {
-        if (typeof v === "string" && !/json$/.test(mime)) o.data[mime] = splitLines(v);
-      }
-    }
-  }
-}
-
 function waitForKernel(kernel: Kernel.IKernelConnection, timeoutMs: number, signal?: AbortSignal): Promise<KernelMessage.IInfoReply> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the kernel did not answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
@@ -214,18 +110,58 @@ function waitForKernel(kernel: Kernel.IKernelConnection, timeoutMs: number, sign
   });
 }
 
+/** The kernel a notebook runs on, and where that name came from (for messages). */
+export function chooseKernel(nb: Notebook, given?: string): { name: string; from: string } {
+  if (given) return { name: given, from: "--kernel" };
+  const named = nb.metadata.kernelspec?.name;
+  if (typeof named === "string" && named) return { name: named, from: "the notebook's metadata.kernelspec.name" };
+  return { name: "tslab", from: "the default" };
+}
+
+interface KernelSpecInfo { name: string; display_name?: string; language?: string }
+
+/**
+ * The server's kernelspec for `name`; throws naming the kernels it has when there is none. When
+ * the list cannot be read (an old or unusual server), returns null and the session start decides.
+ */
+async function findKernelSpec(server: ServerInfo, name: string, from: string): Promise<KernelSpecInfo | null> {
+  let specs: Record<string, { spec?: KernelSpecInfo }>;
+  try {
+    const res = await fetch(new URL("api/kernelspecs", server.url), { headers: { Authorization: `token ${server.token}` }, signal: AbortSignal.timeout(15000) });
+    if (!res.ok) return null;
+    specs = ((await res.json()) as { kernelspecs?: Record<string, { spec?: KernelSpecInfo }> }).kernelspecs ?? {};
+  } catch {
+    return null;
+  }
+  const spec = specs[name];
+  if (!spec) {
+    const have = Object.keys(specs).sort().join(", ") || "none";
+    throw new Error(`no kernel named "${name}" (${from}) on this Jupyter server; it has: ${have}. Pass --kernel tslab to run the notebook on the lab's kernel, or fix metadata.kernelspec.name`);
+  }
+  return { ...(spec.spec ?? {}), name };
+}
+
+/** A finished (or running) code cell, kept so errors that arrive after its reply can fail it. */
+interface CellRecord { index: number; src: string; collector: OutputCollector; cr: CellReport; allowError: boolean; checked: boolean }
+
 /**
  * Run one prepared notebook on the given server and write its executed copy to
- * `opts.outDir/<name>.ipynb`. Never throws for a failing cell: the returned report says what
- * happened (status "ok", "failed", "interrupted" or "error" when the kernel could not start).
+ * `opts.outDir/<name>.ipynb` (see output.ts for when it goes elsewhere). Throws NotebookInputError
+ * when the output folder cannot take the copy (checked before anything runs); never throws for a
+ * failing cell: the returned report says what happened (status "ok", "failed", "interrupted" or
+ * "error" when the kernel could not start).
  */
 export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo, opts: ExecuteOptions): Promise<NotebookReport> {
   const started = Date.now();
   const nb = prep.notebook;
   const name = path.basename(prep.file);
-  const outFile = path.resolve(opts.outDir, name);
-  const kernelName = opts.kernelName ?? "tslab";
+  checkOutputs(opts.outDir, [prep.file]);
+  const sessionAt = sessionPath(prep.file, server); // throws for a notebook outside a local server's root
+  const outFile = outputPath(opts.outDir, prep.file);
+  const kernelChoice = chooseKernel(nb, opts.kernelName);
+  const kernelName = kernelChoice.name;
   const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;
+  const runId = `${new Date(started).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const report: NotebookReport = {
     notebook: prep.file,
     output: outFile,
@@ -236,6 +172,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
     parameters: prep.parameters,
     kernel: kernelName,
     startedAt: new Date(started).toISOString(),
+    runId,
     cells: [],
   };
   // The copy starts clean: stale outputs from the source must not mix with this run's.
@@ -247,14 +184,54 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   const sessionManager = new SessionManager({ serverSettings: settings, kernelManager });
   let session: Session.ISessionConnection | null = null;
   const displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
+  const fail = (rec: CellRecord, status: NotebookReport["status"], cellStatus: CellReport["status"], message: string, kernelError: string) => {
+    rec.cr.status = cellStatus;
+    report.status = status;
+    report.error = { cell: rec.index, executionCount: rec.cr.executionCount, source: rec.src.split("\n").slice(0, 4).join("\n"), kernelError, message };
+  };
+  const where = (rec: CellRecord) => `${prep.file}: cell ${rec.index} (execution count ${rec.cr.executionCount ?? "-"})`;
+  // An uncaught error or dropped output reported after a cell's reply fails that cell (once).
+  const records: CellRecord[] = [];
+  const lateFailure = (): boolean => {
+    for (const rec of records) {
+      if (rec.checked) continue;
+      const c = rec.collector;
+      if (c.lateUncaught && rec.allowError) {
+        rec.cr.status = "allowed-error";
+        rec.checked = true;
+        continue;
+      }
+      if (c.lateUncaught) {
+        rec.checked = true;
+        const kernelError = c.uncaughtText();
+        fail(rec, "failed", "error", `${where(rec)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise):\n${sourceExcerpt(rec.src)}\n${kernelError}`, kernelError);
+        return true;
+      }
+      if (c.dropped && rec.cr.status === "ok") {
+        rec.checked = true;
+        fail(rec, "failed", "error", droppedMessage(where(rec), rec.src, c.dropped), c.dropped);
+        return true;
+      }
+    }
+    return false;
+  };
   try {
-    session = await sessionManager.startNew({ path: sessionPath(prep.file, server), type: "notebook", name, kernel: { name: kernelName } });
+    const spec = await findKernelSpec(server, kernelName, kernelChoice.from);
+    session = await sessionManager.startNew({ path: sessionAt, type: "notebook", name, kernel: { name: kernelName } });
     const kernel = session.kernel;
     if (!kernel) throw new Error("the server started a session without a kernel");
+    // Every iopub message goes to the cell whose request it answers, also after that cell's reply.
+    const route = new Map<string, OutputCollector>();
+    kernel.iopubMessage.connect((_, msg) => {
+      const parent = (msg.parent_header as Partial<KernelMessage.IHeader> | undefined)?.msg_id;
+      if (parent) route.get(parent)?.handle(msg);
+    });
     const info = await waitForKernel(kernel, (opts.startupTimeoutSec ?? 120) * 1000, opts.signal);
-    // nbformat requires kernelspec.name and display_name once kernelspec is there; fill what is missing.
+    // The copy names the kernel it ran on; nbformat requires name and display_name once kernelspec is there.
     const ks = nb.metadata.kernelspec;
-    nb.metadata.kernelspec = { ...(ks ?? {}), name: ks?.name ?? kernelName, display_name: ks?.display_name ?? ks?.name ?? kernelName };
+    nb.metadata.kernelspec = ks?.name === kernelName
+      ? { ...ks, name: kernelName, display_name: ks.display_name ?? spec?.display_name ?? kernelName }
+      : { name: kernelName, display_name: spec?.display_name ?? kernelName, ...(spec?.language ? { language: spec.language } : {}) };
     if (info.status === "ok" && info.language_info) nb.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
 
     let kernelDied: string | null = null;
@@ -266,6 +243,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
     for (let i = 0; i < nb.cells.length; i++) {
       const cell = nb.cells[i];
       if (cell.cell_type !== "code") continue;
+      if (lateFailure()) break;
       codeIndex++;
       const src = sourceText(cell);
       const allowError = cellTags(cell).includes("raises-exception");
@@ -281,7 +259,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
         // An "abort" reply means tslab dropped the request unrun (it does so for 200 ms after an
         // error); retrying then is safe and keeps a run from failing on timing alone.
         for (let attempt = 0; attempt < 3; attempt++) {
-          outcome = await runCell(kernel, src, collector, opts, () => kernelDied);
+          outcome = await runCell(kernel, src, collector, route, opts, () => kernelDied);
           if (outcome.kind === "reply" && outcome.msg.content.status === "abort") { await sleep(TSLAB_ERROR_QUIET_MS); continue; }
           break;
         }
@@ -292,21 +270,22 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
       const ec = typeof replyContent?.execution_count === "number" ? replyContent.execution_count : collector.executionCount;
       cell.execution_count = ec ?? null;
       cell.metadata.execution = { "iopub.execute_input": startIso, "shell.execute_reply": new Date().toISOString() };
-      normaliseOutputs(cell);
       const cr: CellReport = { index: i + 1, executionCount: cell.execution_count, ms, status: "ok" };
+      const rec: CellRecord = { index: i + 1, src, collector, cr, allowError, checked: false };
       report.cells.push(cr);
       report.cellsExecuted++;
+      // An earlier cell's late error that arrived while this one ran is that cell's failure.
+      if (lateFailure()) break;
+      records.push(rec);
 
-      const where = `${prep.file}: cell ${i + 1} (execution count ${cell.execution_count ?? "-"})`;
-      let failure: { status: NotebookReport["status"]; cellStatus: CellReport["status"]; message: string; kernelError: string } | null = null;
       if (outcome.kind === "timeout") {
         const kernelError = collector.errorText();
-        failure = { status: "failed", cellStatus: "timeout", kernelError, message: `${where} timed out after ${opts.timeoutSec} s (kernel interrupted):\n${sourceExcerpt(src)}` };
+        fail(rec, "failed", "timeout", `${where(rec)} timed out after ${opts.timeoutSec} s (kernel interrupted):\n${sourceExcerpt(src)}`, kernelError);
       } else if (outcome.kind === "aborted") {
-        failure = { status: "interrupted", cellStatus: "interrupted", kernelError: "", message: `${where}: run interrupted (signal) while this cell was running:\n${sourceExcerpt(src)}` };
+        fail(rec, "interrupted", "interrupted", `${where(rec)}: run interrupted (signal) while this cell was running:\n${sourceExcerpt(src)}`, "");
       } else if (outcome.kind === "died") {
         const kernelError = collector.errorText();
-        failure = { status: "failed", cellStatus: "error", kernelError, message: `${where} failed: ${outcome.reason}:\n${sourceExcerpt(src)}\n${kernelError}` };
+        fail(rec, "failed", "error", `${where(rec)} failed: ${outcome.reason}:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
       } else if (outcome.msg.content.status !== "ok") {
         const kernelError = outcome.msg.content.status === "abort"
           ? "the kernel aborted the request (status 'abort') three times"
@@ -315,15 +294,24 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
           cr.status = "allowed-error";
           await sleep(TSLAB_ERROR_QUIET_MS);
         } else {
-          failure = { status: "failed", cellStatus: "error", kernelError, message: `${where} failed:\n${sourceExcerpt(src)}\n${kernelError}` };
+          fail(rec, "failed", "error", `${where(rec)} failed:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
+        }
+      } else if (collector.uncaught.length > 0) {
+        // The reply said "ok", but an error thrown in a timer or promise reached the output meanwhile.
+        if (allowError) cr.status = "allowed-error";
+        else {
+          const kernelError = collector.uncaughtText();
+          fail(rec, "failed", "error", `${where(rec)} failed: an error was thrown in a timer, callback or un-awaited promise while the cell ran (it may come from one an earlier cell started):\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
         }
       }
-      if (failure) {
-        cr.status = failure.cellStatus;
-        report.status = failure.status;
-        report.error = { cell: i + 1, executionCount: cell.execution_count, source: src.split("\n").slice(0, 4).join("\n"), kernelError: failure.kernelError, message: failure.message };
-        break;
-      }
+      if (report.status === "ok" && collector.dropped) fail(rec, "failed", "error", droppedMessage(where(rec), src, collector.dropped), collector.dropped);
+      rec.checked = report.status !== "ok" || collector.uncaught.length > 0;
+      if (report.status !== "ok") break;
+    }
+    if (report.status === "ok") {
+      // Errors from the last cells' timers and promises arrive after their replies: listen a moment.
+      await sleep(opts.settleMs ?? 500);
+      lateFailure();
     }
   } catch (e) {
     const msg = (e as Error).message;
@@ -340,10 +328,24 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   nb.metadata.genlab = {
     ...(nb.metadata.genlab ?? {}),
     parameters: prep.parameters,
-    execution: { status: report.status, startedAt: report.startedAt, seconds: report.seconds, kernel: kernelName, ...(report.error ? { error: report.error.message } : {}) },
+    execution: { status: report.status, startedAt: report.startedAt, seconds: report.seconds, kernel: kernelName, runId, ...(report.error ? { error: report.error.message } : {}) },
   };
-  writeNotebook(outFile, nb);
+  for (const c of nb.cells) if (c.cell_type === "code") normaliseOutputs(c);
+  const written = writeExecutedCopy(outFile, nb, report.status);
+  report.output = written.path;
+  if (written.kept) report.kept = written.kept;
+  if (written.rescued) {
+    const note = `${prep.file}: ${written.rescued}; the executed copy was saved to ${written.path} instead`;
+    if (report.status === "ok") {
+      report.status = "failed";
+      report.error = { cell: null, executionCount: null, source: "", kernelError: "", message: note };
+    } else if (report.error) report.error.message += `\n${note}`;
+  }
   return report;
+}
+
+function droppedMessage(where: string, src: string, note: string): string {
+  return `${where} failed: the Jupyter server dropped part of its output ("${note}"): raise the server's ServerApp.iopub_data_rate_limit / iopub_msg_rate_limit, or print less:\n${sourceExcerpt(src)}`;
 }
 
 /**
@@ -386,17 +388,20 @@ async function runCell(
   kernel: Kernel.IKernelConnection,
   code: string,
   collector: OutputCollector,
+  route: Map<string, OutputCollector>,
   opts: ExecuteOptions,
   died: () => string | null,
 ): Promise<Outcome> {
   const future = kernel.requestExecute({ code, silent: false, store_history: true, allow_stdin: false, stop_on_error: true }, true);
-  future.onIOPub = (msg) => collector.handle(msg);
+  // Outputs reach the collector through the kernel-wide router (executeNotebook), which also
+  // delivers what arrives after the reply, when this future is already disposed.
+  route.set(future.msg.header.msg_id, collector);
   const timeoutMs = opts.timeoutSec && opts.timeoutSec > 0 ? opts.timeoutSec * 1000 : 0;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const done: Promise<Outcome> = future.done.then(
-    (msg) => ({ kind: "reply", msg: msg as KernelMessage.IExecuteReplyMsg }),
+    (msg) => { collector.replied = true; return { kind: "reply", msg: msg as KernelMessage.IExecuteReplyMsg }; },
     (e) => ({ kind: "died", reason: died() ?? `the kernel stopped answering (${(e as Error).message})` }),
   );
   const races: Promise<Outcome>[] = [done];

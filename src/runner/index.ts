@@ -12,13 +12,17 @@ import { NotebookInputError, readNotebook } from "./nbformat";
 import { GivenParam, givenFromValues, prepareParameters } from "./params";
 import { ExecuteOptions, PreparedNotebook, executeNotebook } from "./execute";
 import { NotebookReport, writeReport } from "./report";
-import { LocalServer, ServerInfo, startServer } from "./server";
+import { LocalServer, ServerInfo, serverRootFor, startServer } from "./server";
+import { checkOutputs } from "./output";
 
 export * from "./nbformat";
 export * from "./params";
 export * from "./server";
 export * from "./report";
-export { executeNotebook, serverSettings, sessionPath, sourceExcerpt, trimKernelError, OutputCollector } from "./execute";
+export * from "./output";
+export * from "./lifecycle";
+export { executeNotebook, chooseKernel, serverSettings, sessionPath, sourceExcerpt } from "./execute";
+export { OutputCollector, UNCAUGHT_MARK, normaliseOutputs, trimKernelError } from "./collect";
 export type { ExecuteOptions, PreparedNotebook } from "./execute";
 export { lintNotebook, lintFile } from "./lint";
 export type { LintViolation } from "./lint";
@@ -54,15 +58,16 @@ export interface RunNotebookOptions extends Partial<Omit<ExecuteOptions, "outDir
 /**
  * Run one notebook end to end: prepare it, start a private Jupyter server unless `server` is
  * given, execute it, write the executed copy (and report.json) to `outDir`, stop what it started.
- * Returns the report; throws NotebookInputError for input problems and RunnerSetupError when no
- * server can be started.
+ * Returns the report; throws NotebookInputError for input problems (the output folder included)
+ * and RunnerSetupError when no server can be started.
  */
 export async function runNotebook(file: string, opts: RunNotebookOptions = {}): Promise<NotebookReport> {
   const prep = prepareNotebook(file, opts.parameters ?? {});
   const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
+  checkOutputs(outDir, [file]);
   let own: LocalServer | null = null;
   try {
-    const server = opts.server ?? (own = await startServer());
+    const server = opts.server ?? (own = await startServer({ rootDir: serverRootFor([file]) }));
     const report = await executeNotebook(prep, server, { ...opts, outDir });
     if (opts.writeReport !== false) writeReport(outDir, [report]);
     return report;

@@ -19,8 +19,14 @@ export interface CellReport {
 export interface NotebookReport {
   /** The source notebook, as given. */
   notebook: string;
-  /** The executed copy (absolute path). */
+  /**
+   * The executed copy written by this run (absolute path): OUT/NAME.ipynb, or OUT/NAME.failed.ipynb
+   * when a failed run found a good copy there (kept), or a temporary folder when OUT could not be
+   * written at the end.
+   */
   output: string;
+  /** The good copy from an earlier run that this failed run left in place. */
+  kept?: string;
   /** ok; failed: a cell failed or timed out; interrupted: SIGINT/SIGTERM; error: the kernel could not run. */
   status: "ok" | "failed" | "interrupted" | "error";
   seconds: number;
@@ -29,6 +35,8 @@ export interface NotebookReport {
   parameters: Record<string, unknown>;
   kernel: string;
   startedAt: string;
+  /** Also in the copy's metadata.genlab.execution.runId: tells which run wrote a copy. */
+  runId?: string;
   error?: {
     /** 1-based cell index (null when the kernel never ran a cell). */
     cell: number | null;
@@ -55,7 +63,8 @@ export interface RunReport {
 export function summaryLine(r: NotebookReport): string {
   const status = r.status === "ok" ? "ok" : r.status.toUpperCase();
   const where = r.error?.cell ? ` at cell ${r.error.cell}` : "";
-  return `${status.padEnd(11)} ${path.basename(r.notebook)}  ${r.cellsExecuted}/${r.codeCells} cells  ${r.seconds.toFixed(1)} s${r.status === "ok" ? "" : where}`;
+  const kept = r.kept ? ` (kept the earlier good copy; this run's copy: ${path.basename(r.output)})` : "";
+  return `${status.padEnd(11)} ${path.basename(r.notebook)}  ${r.cellsExecuted}/${r.codeCells} cells  ${r.seconds.toFixed(1)} s${r.status === "ok" ? "" : where}${kept}`;
 }
 
 /** Build the report object for a set of notebook reports. */

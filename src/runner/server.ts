@@ -11,6 +11,7 @@ import * as path from "path";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import { findProjectRoot, readJupyterConfig } from "../project/paths";
+import { NotebookInputError } from "./nbformat";
 
 /** Where a Jupyter server is and how to authenticate. */
 export interface ServerInfo {
@@ -30,6 +31,8 @@ export interface LocalServer extends ServerInfo {
   process: ChildProcess;
   /** JUPYTER_RUNTIME_DIR of this server (kernel connection files). */
   runtimeDir: string;
+  /** The tail of the server's own output (its log), token redacted. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -107,16 +110,49 @@ export async function waitForServer(info: ServerInfo, timeoutMs = 30000, alive: 
 export interface StartServerOptions {
   /** Project root (for .jupyter-local); default: found from this file. */
   root?: string;
-  /** Folder the server serves; default "/" so that any notebook folder can be a kernel's cwd. */
+  /**
+   * Folder the server serves: its contents API reaches nothing outside it, and a kernel can only
+   * start in a folder under it. Default: the project root. A file-system root ("/") is refused.
+   * `serverRootFor(notebooks)` gives the folder for a set of notebooks.
+   */
   rootDir?: string;
   /** How long to wait for the server to answer (ms, default 60000). */
   timeoutMs?: number;
+  /** More jupyter_server arguments, after the lab's own (so they win), e.g. `--ServerApp.iopub_data_rate_limit=1e6`. */
+  serverArgs?: string[];
+}
+
+/** kernel-setup/serve.py: the wrapper every Jupyter server of the lab runs under. */
+export function serveScript(root: string): string {
+  return path.join(root, "kernel-setup", "serve.py");
+}
+
+/**
+ * The folder a private server must serve for these notebooks: the project when they all lie inside
+ * it, otherwise the deepest folder that holds them all. Throws a NotebookInputError when that is a
+ * file-system root (say /tmp/a.ipynb and /home/me/b.ipynb): serving the whole disk is refused, run
+ * such notebooks in separate commands.
+ */
+export function serverRootFor(files: string[], project: string = projectRoot()): string {
+  const dirs = files.map((f) => path.dirname(path.resolve(f)));
+  const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+  const proj = path.resolve(project);
+  if (dirs.length === 0 || dirs.every((d) => inside(d, proj))) return proj;
+  let common = dirs[0];
+  while (!dirs.every((d) => inside(d, common))) common = path.dirname(common);
+  if (path.parse(common).root === common) {
+    throw new NotebookInputError(`${files.join(", ")}: these notebooks share no folder below ${common}, and the runner will not serve the whole disk; run them in separate commands`);
+  }
+  return common;
 }
 
 /**
  * Start a private Jupyter server on a free loopback port with a random token and wait until it
- * answers. It runs in its own process group so a Ctrl-C in the terminal reaches us (and we stop it
- * cleanly) instead of triggering jupyter_server's interactive "shutdown? (y/n)" prompt.
+ * answers. The token travels in the server's environment (JUPYTER_TOKEN), which only this user can
+ * read, never on its command line, which every local user can. The server runs under
+ * kernel-setup/serve.py, which stops it when this process is gone, even after a SIGKILL (it watches
+ * a pipe we hold), and in its own process group, so a Ctrl-C in the terminal reaches us (and we
+ * stop it cleanly) instead of jupyter_server's interactive "shutdown? (y/n)" prompt.
  */
 export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
   const root = opts.root ?? projectRoot();
@@ -126,27 +162,40 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
   if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
     throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
   }
+  const rootDir = path.resolve(opts.rootDir ?? root);
+  if (path.parse(rootDir).root === rootDir) throw new RunnerSetupError(`refusing to serve ${rootDir}: a Jupyter server of the lab serves the project or the notebooks' folder, never the whole disk`);
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
-  const rootDir = opts.rootDir ?? "/";
   const args = [
-    "-m", "jupyter_server", "--no-browser",
+    serveScript(root), "--private", "jupyter_server", "--no-browser",
     "--ServerApp.ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--ServerApp.token=${token}`, `--ServerApp.root_dir=${rootDir}`,
+    `--ServerApp.root_dir=${rootDir}`,
     // Hidden folders (.cache, ...) should not block a kernel's cwd.
     "--ContentsManager.allow_hidden=True",
+    // No IOPub rate limit: a runner records all output (the defaults drop output after 1000
+    // messages or 1 MB per second, with only a note on stderr).
+    "--ServerApp.iopub_msg_rate_limit=0", "--ServerApp.iopub_data_rate_limit=0",
   ];
   if (process.getuid?.() === 0) args.push("--allow-root");
+  // traitlets refuses a setting given twice: an extra argument replaces the lab's for the same setting.
+  for (const extra of opts.serverArgs ?? []) {
+    const key = extra.split("=")[0];
+    const at = args.findIndex((a) => a.split("=")[0] === key);
+    if (at >= 0) args.splice(at, 1);
+    args.push(extra);
+  }
   // A private runtime dir: kernels get their connection file there, so their command line names it
   // and we can find them. jupyter_client starts each kernel in a new session (setsid), so killing
   // the server's process group alone would orphan kernels when the server cannot stop gracefully.
   const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-jupyter-runtime-"));
-  const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: runtimeDir };
-  const child = spawn(python, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_TOKEN: token };
+  // stdin is a pipe we hold and never write: serve.py stops the server when it closes (we are gone).
+  const child = spawn(python, args, { cwd: rootDir, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
   let log = "";
-  const keep = (d: Buffer) => { log = (log + d.toString()).slice(-4000); };
+  const keep = (d: Buffer) => { log = (log + d.toString().split(token).join("<token>")).slice(-4000); };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  child.stdin?.on("error", () => undefined); // EPIPE when the server is gone: nothing to do
   let exited: string | null = null;
   child.on("exit", (code, signal) => { exited = `Jupyter server exited early (code ${code ?? signal}):\n${log.trim().split("\n").slice(-8).join("\n")}`; });
   child.on("error", (e) => { exited = `cannot start ${python}: ${e.message}`; });
@@ -158,8 +207,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     rootDir,
     runtimeDir,
     process: child,
+    log: () => log,
     stop() {
       stopping ??= stopProcessGroup(child).then(() => {
+        child.stdin?.destroy();
         killProcessesNaming(runtimeDir);
         fs.rmSync(runtimeDir, { recursive: true, force: true });
       });
@@ -226,6 +277,7 @@ export function killServerNow(server: LocalServer): void {
   if (server.process.pid !== undefined && server.process.exitCode === null) {
     try { process.kill(-server.process.pid, "SIGKILL"); } catch { /* gone */ }
   }
+  server.process.stdin?.destroy();
   killProcessesNaming(server.runtimeDir);
   try { fs.rmSync(server.runtimeDir, { recursive: true, force: true }); } catch { /* best effort */ }
 }

@@ -1,14 +1,18 @@
 /**
  * The two user-facing commands besides the runner: `npm start` (here its second half, dist/cli/start.js,
  * after setup) serves the chapters with the project's tslab kernel on 127.0.0.1 with a token, and
- * `npm run doctor` reports what it found and exits 0 on a set-up machine.
+ * `npm run doctor` reports what it found and exits 0 on a set-up machine. Also how start fails and
+ * stops: a taken --port, SIGTERM as npm passes it on, SIGKILL; and its token on no command line.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { projectRoot } from "../../src/project/paths";
 import { freePort } from "../../src/runner";
+import { alive, childrenOf, processes, waitFor } from "../runner/helpers";
 
 const cli = (name: string): string => path.join(projectRoot, "dist", "cli", `${name}.js`);
 
@@ -56,4 +60,53 @@ test("doctor reports Node, Jupyter, kernel, backends and versions, and exits 0 h
     assert.match(r.stdout, new RegExp(`✔ ${what.replace(".", "\\.")}:`), `doctor names ${what}`);
   }
   assert.match(r.stdout, /everything the lab needs is here/);
+});
+
+/** Start `npm start`'s second half as npm runs it (`sh -c "<script> args"`, the script taken from package.json). */
+function startAsNpm(port: number): { child: ChildProcess; output: () => string } {
+  const script = (JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start;
+  const tail = script.replace(/^bash kernel-setup\/setup\.sh && /, ""); // setup is tested by npm test itself
+  const child = spawn("sh", ["-c", `${tail} --no-browser --port ${port}`], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on("data", (d: Buffer) => { out += d.toString(); });
+  return { child, output: () => out };
+}
+const tokenIn = (out: string) => /http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-f]+)/.exec(out)?.[1];
+const serverOf = (pid: number) => childrenOf(pid).find((c) => processes().find((p) => p.pid === c)?.cmdline.includes("serve.py"));
+
+test("start refuses a --port another program holds, and prints no address", { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(port, "127.0.0.1", () => r()));
+  try {
+    const r = spawnSync(process.execPath, [cli("start"), "--no-browser", "--port", String(port)], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is taken by another program`));
+    assert.doesNotMatch(r.stdout + r.stderr, /token=[0-9a-f]/);
+  } finally {
+    blocker.close();
+  }
+});
+
+test("SIGTERM as npm sends it stops Jupyter and start exits 143; the token is on no command line", { timeout: 90_000 }, async () => {
+  const { child, output } = startAsNpm(await freePort());
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  assert.ok(await waitFor(() => !!tokenIn(output()), 60_000), `no address printed:\n${output()}`);
+  const token = tokenIn(output())!;
+  const server = serverOf(child.pid!);
+  assert.ok(server, "Jupyter runs as start's child (sh exec'd node)");
+  assert.deepEqual(processes().filter((p) => p.cmdline.includes(token)).map((p) => p.cmdline), [], "the token is on no command line");
+  child.kill("SIGTERM"); // npm passes SIGTERM to its child, the sh -c of the script
+  assert.equal(await exited, 143, output());
+  assert.ok(await waitFor(() => !alive(server!), 15_000), "Jupyter is gone");
+});
+
+test("SIGKILL of start: Jupyter stops by itself", { timeout: 90_000 }, async () => {
+  const { child, output } = startAsNpm(await freePort());
+  assert.ok(await waitFor(() => !!tokenIn(output()), 60_000), `no address printed:\n${output()}`);
+  const server = serverOf(child.pid!);
+  assert.ok(server);
+  child.kill("SIGKILL");
+  assert.ok(await waitFor(() => !alive(server!), 20_000), "Jupyter must not outlive start");
 });

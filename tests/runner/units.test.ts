@@ -4,10 +4,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import {
-  CodeCell, OutputCollector, checkParams, injectParameters, injectionCode, lintFile, notebookProblems,
-  parseParamArgs, parseParamDecls, readNotebook, trimKernelError, writeNotebook,
+  CodeCell, Notebook, OutputCollector, checkOutputs, checkParams, chooseKernel, failedPath, injectParameters, injectionCode,
+  inspectTarget, lintFile, notebookProblems, parseParamArgs, parseParamDecls, readNotebook, serverRootFor, sessionPath, trimKernelError,
+  writeExecutedCopy, writeNotebook,
 } from "../../src/runner";
 
 const root = path.resolve(__dirname, "../../../..");
@@ -119,5 +120,140 @@ describe("lint", () => {
     assert.equal(bad.stdout.trim().split("\n")[0], `${badFile}: unused-imports: cell 3: \`plot\` is imported from "genlab" but no code cell uses it; remove it from the import`);
     const good = spawnSync(process.execPath, [lintCli, path.join(lintDir, "01-good-chapter.ipynb")], { encoding: "utf8" });
     assert.equal(good.status, 0, good.stdout + good.stderr);
+  });
+});
+
+describe("errors and drops seen in the output", () => {
+  const msg = (msg_type: string, content: Record<string, unknown>) => ({ header: { msg_type }, content }) as any;
+  const cell = (): CodeCell => ({ cell_type: "code", metadata: {}, source: "", outputs: [], execution_count: null });
+  const report = "genlab: uncaught exception (in a timer, callback or un-awaited promise):\nError: boom\n    at Timeout._onTimeout (evalmachine.<anonymous>:3:26)\n    at listOnTimeout (node:internal/timers:581:17)\n";
+  test("the launcher's report is recognised, during the cell or after its reply", () => {
+    const during = new OutputCollector(cell());
+    during.handle(msg("stream", { name: "stderr", text: report }));
+    assert.equal(during.uncaught.length, 1);
+    assert.equal(during.lateUncaught, false);
+    assert.equal(during.uncaughtText(), "genlab: uncaught exception (in a timer, callback or un-awaited promise):\nError: boom\n    at Timeout._onTimeout (evalmachine.<anonymous>:3:26)");
+    const late = new OutputCollector(cell());
+    late.replied = true;
+    late.handle(msg("stream", { name: "stderr", text: report.replace("exception", "promise rejection") }));
+    assert.equal(late.lateUncaught, true);
+  });
+  test("not recognised: the same words in stdout, or the indented replay at the top of the next cell", () => {
+    const c = new OutputCollector(cell());
+    c.handle(msg("stream", { name: "stdout", text: report }));
+    c.handle(msg("stream", { name: "stderr", text: "genlab: this error was thrown after the previous cell had finished:\n" + report.replace(/^/gm, "  ") }));
+    assert.deepEqual(c.uncaught, []);
+  });
+  test("jupyter_server's note that it dropped output", () => {
+    const c = new OutputCollector(cell());
+    c.handle(msg("stream", { name: "stderr", text: "IOPub data rate exceeded.\nThe Jupyter server will temporarily stop sending output\n" }));
+    assert.equal(c.dropped, "IOPub data rate exceeded.");
+  });
+  test("the kernel: --kernel, else the notebook's kernelspec, else tslab", () => {
+    const nb = (ks?: { name: string }) => ({ nbformat: 4, nbformat_minor: 5, metadata: ks ? { kernelspec: ks } : {}, cells: [] }) as Notebook;
+    assert.deepEqual(chooseKernel(nb({ name: "python3" }), "tslab"), { name: "tslab", from: "--kernel" });
+    assert.deepEqual(chooseKernel(nb({ name: "python3" })), { name: "python3", from: "the notebook's metadata.kernelspec.name" });
+    assert.deepEqual(chooseKernel(nb()), { name: "tslab", from: "the default" });
+  });
+});
+
+describe("server root", () => {
+  test("the project when every notebook is in it; else their common folder; never /", () => {
+    assert.equal(serverRootFor([path.join(root, "notebooks", "a.ipynb"), path.join(root, "tests", "b.ipynb")], root), root);
+    assert.equal(serverRootFor(["/tmp/x/y/a.ipynb", "/tmp/x/z/b.ipynb"], root), "/tmp/x");
+    assert.equal(serverRootFor(["/tmp/x/a.ipynb"], root), "/tmp/x");
+    assert.throws(() => serverRootFor(["/tmp/a.ipynb", "/var/b.ipynb"], root), { name: "NotebookInputError", message: /share no folder below \/.*separate commands/ });
+    assert.throws(() => serverRootFor(["/a.ipynb"], root), /will not serve the whole disk/);
+  });
+  test("a session path is relative to the served folder; a notebook outside it is refused, not run elsewhere", () => {
+    const info = { url: "http://127.0.0.1:1/", token: "t", rootDir: root };
+    assert.equal(sessionPath(path.join(root, "notebooks", "a.ipynb"), info), "notebooks/a.ipynb");
+    assert.throws(() => sessionPath("/tmp/elsewhere/a.ipynb", info), { name: "NotebookInputError", message: /outside the folder the Jupyter server serves/ });
+  });
+});
+
+describe("executed copies", () => {
+  const nb = (status: string, mark = ""): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: { genlab: { execution: { status }, mark } }, cells: [] });
+  test("a failed run never replaces a good copy; a good run replaces and tidies", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-copies-"));
+    const f = path.join(dir, "x.ipynb");
+    assert.deepEqual(writeExecutedCopy(f, nb("failed"), "failed"), { path: f, kept: undefined });
+    assert.deepEqual(writeExecutedCopy(f, nb("ok"), "ok"), { path: f, kept: undefined });
+    assert.deepEqual(writeExecutedCopy(f, nb("error"), "error"), { path: failedPath(f), kept: f });
+    assert.deepEqual(inspectTarget(f), { kind: "copy", status: "ok" });
+    assert.deepEqual(inspectTarget(failedPath(f)), { kind: "copy", status: "error" });
+    writeExecutedCopy(f, nb("ok", "2"), "ok");
+    assert.equal(fs.existsSync(failedPath(f)), false);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["x.ipynb"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+  test("checkOutputs: creates the folder; refuses the source itself and files the runner did not write", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-check-"));
+    const src = path.join(dir, "src", "a.ipynb");
+    fs.mkdirSync(path.dirname(src));
+    fs.writeFileSync(src, JSON.stringify(nb("ok")).replace(/"genlab".*\}\}/, '"x": 1}'));
+    checkOutputs(path.join(dir, "new", "deeper"), [src]);
+    assert.ok(fs.statSync(path.join(dir, "new", "deeper")).isDirectory());
+    assert.throws(() => checkOutputs(path.join(dir, "src"), [src]), /would overwrite the source notebook/);
+    fs.symlinkSync(path.join(dir, "src"), path.join(dir, "link"));
+    assert.throws(() => checkOutputs(path.join(dir, "link"), [src]), /would overwrite the source notebook/, "also through a symlink");
+    fs.mkdirSync(path.join(dir, "other"));
+    fs.copyFileSync(src, path.join(dir, "other", "a.ipynb"));
+    assert.throws(() => checkOutputs(path.join(dir, "other"), [src]), /is not an executed copy written by the runner/);
+    fs.rmSync(dir, { recursive: true });
+  });
+  test("a writer waits while a live process holds the copy's lock, and takes over the lock of a dead one", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lock-"));
+    const f = path.join(dir, "x.ipynb");
+    const lock = path.join(dir, ".x.ipynb.lock");
+    const output = path.resolve(__dirname, "../../src/runner/output.js");
+    const write = () => new Promise<number | null>((r) => spawn(process.execPath, ["-e",
+      `require(${JSON.stringify(output)}).writeExecutedCopy(${JSON.stringify(f)}, { nbformat: 4, nbformat_minor: 5, metadata: { genlab: { execution: { status: "ok" } } }, cells: [] }, "ok")`,
+    ], { stdio: "inherit" }).once("exit", r));
+    fs.writeFileSync(lock, String(process.pid)); // held by us, alive
+    const waiting = write();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(fs.existsSync(f), false, "no write while the lock is held");
+    fs.rmSync(lock);
+    assert.equal(await waiting, 0);
+    assert.equal(inspectTarget(f).kind, "copy");
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // a pid that has exited
+    fs.writeFileSync(lock, String(dead));
+    fs.rmSync(f);
+    assert.equal(await write(), 0);
+    assert.equal(inspectTarget(f).kind, "copy", "a dead holder's lock is taken over");
+    assert.equal(fs.existsSync(lock), false);
+    fs.rmSync(dir, { recursive: true });
+  });
+  test("writers racing on one copy: every read sees a whole notebook, and a failed run never replaces a good copy", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-race-"));
+    const f = path.join(dir, "x.ipynb");
+    const output = path.resolve(__dirname, "../../src/runner/output.js");
+    const writer = (status: string, n: number) => spawn(process.execPath, ["-e", `
+      const { writeExecutedCopy } = require(${JSON.stringify(output)});
+      const pad = "x".repeat(20000); // big enough that a torn write would show
+      for (let i = 0; i < ${n}; i++) writeExecutedCopy(${JSON.stringify(f)}, { nbformat: 4, nbformat_minor: 5, metadata: { genlab: { execution: { status: "${status}" }, i, pad } }, cells: [] }, "${status}");
+    `], { stdio: "inherit" });
+    const procs = [writer("ok", 60), writer("ok", 60), writer("failed", 60), writer("failed", 60), writer("error", 60), writer("failed", 60)];
+    const running = procs.map((p) => new Promise<void>((r) => p.once("exit", (code) => { assert.equal(code, 0); r(); })));
+    let seenOk = false;
+    let reads = 0;
+    let finished = false;
+    void Promise.all(running).then(() => { finished = true; });
+    while (!finished) {
+      try {
+        const status = (JSON.parse(fs.readFileSync(f, "utf8")) as Notebook).metadata.genlab!.execution as { status: string };
+        reads++;
+        if (status.status === "ok") seenOk = true;
+        else assert.ok(!seenOk, "a failed run replaced a good copy");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // a torn file would fail JSON.parse here
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(reads > 10, `only ${reads} reads`);
+    assert.equal(inspectTarget(f).kind, "copy");
+    assert.deepEqual(fs.readdirSync(dir).filter((x) => /\.(tmp|lock)$/.test(x)), []);
+    fs.rmSync(dir, { recursive: true });
   });
 });

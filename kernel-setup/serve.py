@@ -1,0 +1,93 @@
+"""Run a Jupyter server for the lab, and stop it when the process that started it is gone.
+
+    python3 kernel-setup/serve.py [--private] TARGET [jupyter arguments...]
+
+TARGET is what to run: `jupyter_server` (the runner's headless server), `jupyterlab`, `nbclassic`
+or `notebook` (the UIs of `npm start`). The token comes from JUPYTER_TOKEN in the environment,
+which only this user can read (/proc/PID/environ is private, unlike the command line).
+
+Why a wrapper: the lab starts Jupyter from Node (the runner, `npm start`). When that Node process
+is killed with SIGKILL, nothing would stop the server it started, and the server's kernels would
+run for good. Node keeps our stdin open as a pipe and never writes to it; when the pipe reaches
+end-of-file, Node is gone, and we stop the server as on SIGTERM (which shuts its kernels down),
+then exit hard if that takes too long. The kernels also exit by themselves when their server is
+gone (kernel-setup/kernel-guards.js).
+
+--private (the runner's server): write no runtime info files (jpserver-*.json and the
+*-open.html page hold the token, and nothing lists a private server), and remove
+JUPYTER_RUNTIME_DIR (a folder made for this server alone) on the way out.
+"""
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+
+GRACE_S = 8
+
+
+def watch_parent(private: bool) -> None:
+    """Block until stdin reaches EOF (the parent is gone), then stop the server."""
+    try:
+        while os.read(0, 4096):
+            pass
+    except OSError:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(GRACE_S)
+    cleanup(private)
+    os._exit(1)
+
+
+def cleanup(private: bool) -> None:
+    if private and os.environ.get("JUPYTER_RUNTIME_DIR"):
+        shutil.rmtree(os.environ["JUPYTER_RUNTIME_DIR"], ignore_errors=True)
+
+
+def no_runtime_files() -> None:
+    from jupyter_server.serverapp import ServerApp
+
+    for name in ("write_server_info_file", "write_browser_open_file", "write_browser_open_files"):
+        if hasattr(ServerApp, name):
+            setattr(ServerApp, name, lambda self, *a, **k: None)
+
+
+def run(target: str, args: list) -> int:
+    if target == "nbclassic":
+        from nbclassic.notebookapp import main
+    elif target == "jupyterlab":
+        from jupyterlab.labapp import main
+    elif target == "jupyter_server":
+        from jupyter_server.serverapp import main
+    elif target == "notebook":
+        # notebook >= 7 runs on jupyter_server (notebook.app); notebook 6 has its own NotebookApp.
+        try:
+            from notebook.app import main
+        except ImportError:
+            from notebook.notebookapp import main
+    else:
+        print(f"serve.py: unknown target {target!r}", file=sys.stderr)
+        return 2
+    sys.argv = [target] + args
+    return main() or 0
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    private = bool(argv) and argv[0] == "--private"
+    if private:
+        argv = argv[1:]
+        no_runtime_files()
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    threading.Thread(target=watch_parent, args=(private,), daemon=True).start()
+    try:
+        return run(argv[0], argv[1:])
+    finally:
+        cleanup(private)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
