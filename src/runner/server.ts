@@ -41,8 +41,8 @@ export class RunnerSetupError extends Error {
   override name = "RunnerSetupError";
 }
 
-/** The project root (see src/project/paths.ts); a RunnerSetupError when not inside the project. */
-export function projectRoot(from: string = __dirname): string {
+/** The project root (src/project/paths.ts's findProjectRoot), as a RunnerSetupError when not inside the project. */
+function runnerProjectRoot(from: string = __dirname): string {
   try {
     return findProjectRoot(from);
   } catch (e) {
@@ -133,7 +133,7 @@ export function serveScript(root: string): string {
  * file-system root (say /tmp/a.ipynb and /home/me/b.ipynb): serving the whole disk is refused, run
  * such notebooks in separate commands.
  */
-export function serverRootFor(files: string[], project: string = projectRoot()): string {
+export function serverRootFor(files: string[], project: string = runnerProjectRoot()): string {
   const dirs = files.map((f) => path.dirname(path.resolve(f)));
   const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   const proj = path.resolve(project);
@@ -155,7 +155,7 @@ export function serverRootFor(files: string[], project: string = projectRoot()):
  * stop it cleanly) instead of jupyter_server's interactive "shutdown? (y/n)" prompt.
  */
 export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
-  const root = opts.root ?? projectRoot();
+  const root = opts.root ?? runnerProjectRoot();
   const python = findPython(root);
   // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder).
   const jupyterPath = path.join(root, ".jupyter-local", "share", "jupyter");
