@@ -5,11 +5,12 @@
  */
 import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
+import { matmul } from "../linalg";
 import type { Activation } from "../activations";
 import type { OnProgress } from "../progress";
 import { yieldToKernel } from "../progress";
 import { gradientDescentPath, predict, ridgePath } from "../models/linear";
-import { gaussianInputs, linearExcessRisk, linearLabels } from "../data/gaussian";
+import { gaussianInputs, linearExcessRisk, linearLabels, linearRegressionSet, linearTeacher } from "../data/gaussian";
 import { randomFeatureMap } from "../models/randomFeatures";
 import { mse, perPoint } from "../stats/descriptive";
 
@@ -35,6 +36,13 @@ export interface RFCurve {
   testRuns: number[][];
   /** trainRuns[seed][i]: the training error of every seed at P[i]. */
   trainRuns: number[][];
+}
+
+/** Mean squared difference between column `c` of M and the vector t. */
+function columnMse(M: Matrix, c: number, t: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < M.rows; i++) s += (M.data[i * M.cols + c] - t[i]) ** 2;
+  return s / M.rows;
 }
 
 /** The first `p` columns of an n x P feature matrix (features act(.)/sqrt(P)), renormalised to 1/sqrt(p). */
@@ -75,9 +83,14 @@ export async function rfSweep(opts: {
     const FtrAll = map.features(tr.X), FteAll = map.features(te.X);
     for (const P of opts.Ps) {
       const Ftr = leadingFeatures(FtrAll, P), Fte = leadingFeatures(FteAll, P);
-      ridgePath(Ftr, tr.y, opts.ridges).forEach((coef, ri) => {
-        train[ri][train[ri].length - 1].push(mse(predict(Ftr, coef), tr.y));
-        test[ri][test[ri].length - 1].push(mse(predict(Fte, coef), te.f));
+      // all penalties' predictions at once: one matrix product per set (BLAS) instead of a loop per penalty
+      const coefs = ridgePath(Ftr, tr.y, opts.ridges);
+      const C = { rows: P, cols: coefs.length, data: new Float64Array(P * coefs.length) } as Matrix;
+      coefs.forEach((c, ri) => { for (let j = 0; j < P; j++) C.data[j * coefs.length + ri] = c[j]; });
+      const predTr = matmul(Ftr, C), predTe = matmul(Fte, C);
+      coefs.forEach((_, ri) => {
+        train[ri][train[ri].length - 1].push(columnMse(predTr, ri, tr.y));
+        test[ri][test[ri].length - 1].push(columnMse(predTe, ri, te.f));
       });
       opts.onProgress?.({ done: ++done, total, label: "random-feature sweep" });
     }
@@ -213,4 +226,62 @@ export async function epochWiseCurve(opts: {
   }
   const t = perPoint(test);
   return { steps: opts.steps.slice(), testMean: t.mean, testStderr: t.se, testMedian: t.median, trainMean: perPoint(train).mean, testRuns: test };
+}
+
+/** One simulated point of `rfTowardLimit`. */
+export interface LimitPoint {
+  d: number;
+  n: number;
+  P: number;
+  /** The lab's ridge (= lambdaMM / d). */
+  ridge: number;
+  /** Mean, standard error and median of the test error over the seeds. */
+  mean: number;
+  se: number;
+  median: number;
+  seeds: number;
+}
+
+/**
+ * Random-features regression at growing size with the ratios of Mei & Montanari's limit held fixed:
+ * for each input dimension d in `ds`, n = psi2 d samples of an isotropic Gaussian linear teacher
+ * (||beta||^2 = r2, noise sigma), and for each requested point P = psi1 d features with MM's penalty
+ * lambdaMM, i.e. the lab's ridge lambdaMM / d (theory.rfRisk's conversion). Returns result[point][d].
+ * Dimension d uses `rng.fork("d <d>")` for every point (shared data and nested features), `seeds(d)`
+ * independent draws, test error against the noiseless teacher on `nTest` fresh inputs.
+ */
+export async function rfTowardLimit(opts: {
+  ds: number[];
+  psi2: number;
+  points: { psi1: number; lambdaMM: number }[];
+  seeds: (d: number) => number;
+  act: Activation;
+  r2: number;
+  sigma: number;
+  nTest: number;
+  rng: Rng;
+  onProgress?: OnProgress;
+}): Promise<LimitPoint[][]> {
+  const out: LimitPoint[][] = opts.points.map(() => []);
+  let done = 0;
+  for (const d of opts.ds) {
+    const n = Math.round(opts.psi2 * d);
+    const r = opts.rng.fork(`d ${d}`);
+    const data = (s: Rng): TeacherSplit => {
+      const t = linearTeacher(d, { r2: opts.r2, sigma: opts.sigma }, s.fork("teacher"));
+      const spec = new Float64Array(d).fill(1);
+      const tr = linearRegressionSet(n, spec, t, s.fork("train")), te = linearRegressionSet(opts.nTest, spec, t, s.fork("test"));
+      return { train: { X: tr.X, y: tr.y }, test: { X: te.X, f: te.f } };
+    };
+    // one sweep per distinct penalty; points with the same penalty share it
+    const lambdas = Array.from(new Set(opts.points.map((p) => p.lambdaMM)));
+    for (const lam of lambdas) {
+      const idx = opts.points.map((p, i) => (p.lambdaMM === lam ? i : -1)).filter((i) => i >= 0);
+      const Ps = idx.map((i) => Math.round(opts.points[i].psi1 * d));
+      const [curve] = await rfSweep({ Ps, ridges: [lam / d], seeds: opts.seeds(d), act: opts.act, rng: r, data });
+      idx.forEach((i, j) => out[i].push({ d, n, P: Ps[j], ridge: lam / d, mean: curve.testMean[j], se: curve.testStderr[j], median: curve.testMedian[j], seeds: opts.seeds(d) }));
+    }
+    opts.onProgress?.({ done: ++done, total: opts.ds.length, label: "dimensions" });
+  }
+  return out;
 }
