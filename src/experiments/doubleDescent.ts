@@ -20,6 +20,7 @@ export interface TeacherSplit {
   test: { X: Matrix; f: ArrayLike<number> };
 }
 
+/** One penalty's random-feature test and train errors against P, over seeds (`rfSweep`). */
 export interface RFCurve {
   ridge: number;
   P: number[];
@@ -102,6 +103,7 @@ export async function rfSweep(opts: {
   });
 }
 
+/** One penalty's test error against the number of samples at fixed P, over repetitions (`sampleWiseSweep`). */
 export interface SampleWiseCurve {
   ridge: number;
   n: number[];
@@ -159,6 +161,7 @@ export interface FeatureBlock {
   signal: number;
 }
 
+/** The risk of gradient descent against training steps, over trials (`epochWiseCurve`). */
 export interface EpochWiseCurve {
   /** Gradient-descent steps (full batch: one step = one epoch); may end with Infinity (the converged fit). */
   steps: number[];

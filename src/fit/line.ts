@@ -6,6 +6,7 @@
  * errors of the coefficients from given point errors.
  */
 
+/** A weighted least-squares line with the standard errors of its coefficients (`weightedLine`). */
 export interface LineFit {
   intercept: number;
   slope: number;

@@ -132,6 +132,7 @@ export function rbfFeatures(x: ArrayLike<number>, count: number, width = 2 / Mat
 
 // ---------------------------------------------------------------- gradient descent, exactly
 
+/** A gradient-descent run of least squares, readable at any step (`gradientDescentPath`). */
 export interface GradientDescentPath {
   /** Eigenvalues s_i of X^T X / n (ascending) and the step size used. */
   eigenvalues: Float64Array;

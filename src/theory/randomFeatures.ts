@@ -72,6 +72,7 @@ export function activationHermite(act: Activation): HermiteCoefficients {
   }
 }
 
+/** MM's risk split: the bias and variance factors and the excess test error they make. */
 export interface RFRiskParts {
   /** Bias factor B (multiplies the signal r2) and variance factor V (multiplies sigma^2). */
   B: number;
