@@ -1,7 +1,7 @@
 /**
  * Test error of random-features ridge regression in the proportional limit, from Mei & Montanari,
  * "The generalization error of random features regression: precise asymptotics and double descent
- * curve" (arXiv 1908.05355, Definition 1 and Theorems 2-3).
+ * curve" (arXiv 1908.05355): their Definition 1 (ridge) and its ridgeless limit.
  *
  * Model: inputs x in d dimensions with identity covariance (MM: uniform on the sphere of radius
  * sqrt(d); Gaussian inputs have the same limit), P random features act(w_j . x / sqrt(d)), a linear
@@ -18,7 +18,7 @@
  * s = sqrt(psi1 psi2 lambdaBar), and chi = nu1 nu2 = -a b. Then with polynomials E0, E1, E2 of chi
  * (below), bias B = E1 / E0, variance V = E2 / E0 and the excess test error is
  *   R = r2 B + sigma^2 V.
- * The ridgeless limit (lambda -> 0+) has chi in closed form (MM Theorem 3):
+ * The ridgeless limit (lambda -> 0+) has chi in closed form:
  *   chi = -[(psi zeta^2 - zeta^2 - 1) + sqrt((psi zeta^2 - zeta^2 - 1)^2 + 4 zeta^2 psi)] / (2 zeta^2), psi = min(psi1, psi2),
  * and diverges at psi1 = psi2 (the interpolation threshold P = n).
  *
@@ -115,7 +115,7 @@ export function rfChi(psi1: number, psi2: number, lambdaBar: number, zeta: numbe
   return -a * b;
 }
 
-/** MM's ridgeless chi (Theorem 3), psi = min(psi1, psi2). */
+/** MM's ridgeless chi (the lambda -> 0+ limit of the fixed point, in closed form), psi = min(psi1, psi2). */
 export function rfChiRidgeless(psi1: number, psi2: number, zeta: number): number {
   const psi = Math.min(psi1, psi2), z2 = zeta * zeta;
   const b = psi * z2 - z2 - 1;
