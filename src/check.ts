@@ -5,7 +5,8 @@
  * chapter can end with `check.summary()`.
  *
  * Tolerances come from measured uncertainty: `z` (agreement within k standard errors plus a stated
- * finite-size gap), `zAbove` / `zBelow` (a one-sided claim held at k standard errors), `inInterval`
+ * finite-size gap), `zAbove` / `zBelow` (a one-sided claim held at k standard errors), `zNotAbove` /
+ * `zNotBelow` (no significant effect in one direction, e.g. "no peak"), `inInterval`
  * (a value inside a bootstrap interval). They print the margin in standard errors, so a reader sees
  * how close a claim came to failing. The plain `close` / `between` / `above` / `below` remain for
  * exact statements (identities, round-off).
@@ -68,7 +69,9 @@ export function close(name: string, measured: number, expected: number, tol: { r
   const atol = tol.atol ?? 0;
   if (rtol < 0 || atol < 0 || rtol + atol === 0) throw new RangeError(`check.close('${name}'): give a positive rtol and/or atol`);
   const bound = atol + rtol * Math.abs(expected);
-  const parts = [rtol ? `${(rtol * 100).toPrecision(3).replace(/\.?0+$/, "")}%` : "", atol ? `${fmt(atol)}` : ""].filter(Boolean).join(" + ");
+  // trailing zeros are trimmed only from a plain decimal (1e-10 would otherwise print as "1.00e-1")
+  const pct = (rtol * 100).toPrecision(3);
+  const parts = [rtol ? `${/e/.test(pct) ? pct : pct.replace(/\.?0+$/, "")}%` : "", atol ? `${fmt(atol)}` : ""].filter(Boolean).join(" + ");
   report(name, fmt(measured), `${fmt(expected)} ± ${parts}`, Math.abs(measured - expected) <= bound);
 }
 
@@ -151,6 +154,28 @@ export function zBelow(name: string, measured: number, se: number, bound: number
   const zMin = opts.zMin ?? 3;
   const zv = (bound - measured) / se;
   report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `< ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin);
+}
+
+/**
+ * A one-sided claim that allows for noise: `measured` is not above `bound` by more than zMax standard
+ * errors, (measured - bound) / se <= zMax. For "no effect in this direction" claims, e.g. "no peak":
+ * a peak statistic that may be negative but is not significantly positive.
+ */
+export function zNotAbove(name: string, measured: number, se: number, bound: number, opts: { zMax?: number } = {}): void {
+  assertFinite(name, measured);
+  assertSe("zNotAbove", name, se);
+  const zMax = opts.zMax ?? 3;
+  const zv = (measured - bound) / se;
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not above ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${zv.toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv);
+}
+
+/** The mirror of `zNotAbove`: (bound - measured) / se <= zMax. */
+export function zNotBelow(name: string, measured: number, se: number, bound: number, opts: { zMax?: number } = {}): void {
+  assertFinite(name, measured);
+  assertSe("zNotBelow", name, se);
+  const zMax = opts.zMax ?? 3;
+  const zv = (bound - measured) / se;
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not below ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${(-zv).toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv);
 }
 
 /**

@@ -31,7 +31,9 @@ export interface SpikesBathResult {
  * exactly (Bartlett), and the bath part of the risk is bathVar * ||w_bath||^2 =
  * bathVar * alpha^T (bathVar W) alpha. So the cost does not grow with bathDim. For bathDim < n the
  * bath Gram is built from an explicit n x bathDim design instead, and for k + bathDim < n the fit is
- * ordinary least squares (no interpolation).
+ * ordinary least squares (no interpolation). Draws by name: the spike inputs from `rng.fork("spikes")`,
+ * the label noise from `rng.fork("noise")`, the bath from `rng.fork("bath")`, so calls with the same
+ * rng and different bath sizes share their spike inputs and noise (common random numbers).
  */
 export function minNormSpikesBath(opts: {
   n: number;
@@ -45,12 +47,14 @@ export function minNormSpikesBath(opts: {
   const { n, bathDim, bathVar, sigma, rng } = opts;
   const k = opts.spikes.length;
   if (opts.beta.length !== k) throw new RangeError("minNormSpikesBath: beta must have one entry per spike");
-  const Xs = gaussianInputs(n, opts.spikes, rng);
+  const Xs = gaussianInputs(n, opts.spikes, rng.fork("spikes"));
   const f = predict(Xs, opts.beta);
-  const y = Float64Array.from(f, (v) => v + sigma * rng.normal());
+  const noise = rng.fork("noise");
+  const y = Float64Array.from(f, (v) => v + sigma * noise.normal());
+  const bath = rng.fork("bath");
   if (k + bathDim < n) {
     // underparameterised: explicit least squares on the full design
-    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), rng);
+    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), bath);
     const X = la.zeros(n, k + bathDim);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < k; j++) X.data[i * (k + bathDim) + j] = Xs.data[i * k + j];
@@ -64,10 +68,10 @@ export function minNormSpikesBath(opts: {
   }
   let Kb: Matrix;
   if (bathDim >= n) {
-    Kb = wishartGram(n, bathDim, rng);
+    Kb = wishartGram(n, bathDim, bath);
     for (let i = 0; i < Kb.data.length; i++) Kb.data[i] *= bathVar;
   } else {
-    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), rng);
+    const Xb = gaussianInputs(n, new Float64Array(bathDim).fill(bathVar), bath);
     Kb = la.matmul(Xb, Xb, { transB: true });
   }
   const K = la.matmul(Xs, Xs, { transB: true });
@@ -93,12 +97,15 @@ export interface BathSweepPoint {
   se: number;
   /** Largest training MSE over the trials. */
   train: number;
+  /** The excess risk of every trial (trial t is the same draw of spike inputs and noise at every D). */
+  runs: number[];
 }
 
 /**
  * Excess risk against the bath size: for each D, `trials` interpolations with the design
- * `design(D)` (spikes, teacher, bath size and variance). Trial t uses `rng.fork("trial t")` at every D
- * (common random numbers across D, so the curve is smooth).
+ * `design(D)` (spikes, teacher, bath size and variance). Trial t uses `rng.fork("trial t")` at every D:
+ * the same spike inputs and label noise at every bath size (common random numbers), so the curve is
+ * smooth and bath sizes can be compared trial by trial.
  */
 export async function spikesBathSweep(opts: {
   n: number;
@@ -114,9 +121,9 @@ export async function spikesBathSweep(opts: {
   const trialRngs = opts.rng.forks("trial", opts.trials);
   for (const D of opts.dims) {
     const s = opts.design(D);
-    const runs = trialRngs.map((r) => minNormSpikesBath({ n: opts.n, sigma: opts.sigma, rng: r.fork(`D ${D}`), ...s }));
+    const runs = trialRngs.map((r) => minNormSpikesBath({ n: opts.n, sigma: opts.sigma, rng: r, ...s }));
     const e = summarize(runs.map((x) => x.excessRisk));
-    out.push({ D, mean: e.mean, se: e.se, train: Math.max(...runs.map((x) => x.trainMse)) });
+    out.push({ D, mean: e.mean, se: e.se, train: Math.max(...runs.map((x) => x.trainMse)), runs: runs.map((x) => x.excessRisk) });
     opts.onProgress?.({ done: out.length, total: opts.dims.length, label: opts.label ?? "bath sizes" });
     await yieldToKernel();
   }
@@ -145,4 +152,22 @@ export function explicitVersusWishart(opts: { n: number; spikes: number[]; beta:
     minNormSpikesBath({ n: opts.n, spikes: opts.spikes, beta: opts.beta, bathDim: opts.D, bathVar: opts.bathVar, sigma: opts.sigma, rng: r }).excessRisk);
   const s1 = summarize(slow), s2 = summarize(fast);
   return { explicit: { mean: s1.mean, se: s1.se }, wishart: { mean: s2.mean, se: s2.se } };
+}
+
+/**
+ * Excess risk of min-norm interpolation (least squares when the dimension is below n) with an explicit
+ * n x d Gaussian design of covariance diag(spectrum), teacher `beta` (zeros: labels of pure noise) and
+ * noise sigma: one value (w - beta)^T Sigma (w - beta) per trial, trial t from `rng.fork("trial t")`.
+ * The cost grows with d (n d normals and an n x n Gram matrix of d terms per trial), so use it for any
+ * spectrum that is not spikes + bath (for those, `minNormSpikesBath` needs only n x n matrices).
+ */
+export function minNormRiskTrials(opts: { n: number; spectrum: ArrayLike<number>; beta?: ArrayLike<number>; sigma: number; trials: number; rng: Rng }): Float64Array {
+  const d = opts.spectrum.length;
+  const beta = opts.beta ?? new Float64Array(d);
+  if (beta.length !== d) throw new RangeError(`minNormRiskTrials: beta has ${beta.length} entries, the spectrum ${d}`);
+  return Float64Array.from(opts.rng.forks("trial", opts.trials), (r) => {
+    const X = gaussianInputs(opts.n, opts.spectrum, r.fork("inputs"));
+    const y = linearLabels(X, { beta: Float64Array.from(beta), sigma: opts.sigma }, r.fork("noise"));
+    return linearExcessRisk(ridgeFit(X, y, 0).coef, beta, opts.spectrum);
+  });
 }

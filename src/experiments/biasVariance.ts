@@ -5,7 +5,7 @@
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { legendreFeatures, predict, ridgeFit } from "../models/linear";
-import { mse } from "../stats/descriptive";
+import { mean as mean_, mse } from "../stats/descriptive";
 
 export interface BiasVariancePoint {
   degree: number;
@@ -17,6 +17,14 @@ export interface BiasVariancePoint {
   testMse: number;
   /** Mean training error on the noisy labels. */
   trainMse: number;
+  /**
+   * Per training set (same order at every degree, so degrees can be compared pair by pair): the
+   * test error of its fit against the noiseless target (mean over the grid; their mean is testMse)
+   * and its training error. Near k + 1 = n a few nearly singular designs dominate the mean: use
+   * medians or log-means (stats.logMean) there.
+   */
+  testRuns: number[];
+  trainRuns: number[];
 }
 
 /**
@@ -47,12 +55,13 @@ export function biasVarianceCurve(opts: {
   return opts.degrees.map((degree, di) => {
     const Phi = legendreFeatures(gx, degree);
     const mean = new Float64Array(m), sq = new Float64Array(m);
-    let train = 0;
+    const testRuns: number[] = [], trainRuns: number[] = [];
     for (const s of sets) {
       const F = legendreFeatures(s.x, degree);
       const { coef } = ridgeFit(F, s.y, opts.ridge ?? 0);
-      train += mse(predict(F, coef), s.y);
+      trainRuns.push(mse(predict(F, coef), s.y));
       const pred = predict(Phi, coef);
+      testRuns.push(mse(pred, gf));
       for (let i = 0; i < m; i++) {
         mean[i] += pred[i];
         sq[i] += pred[i] * pred[i];
@@ -70,6 +79,6 @@ export function biasVarianceCurve(opts: {
     bias2 /= m;
     variance /= m;
     opts.onProgress?.({ done: di + 1, total: opts.degrees.length, label: "polynomial degrees" });
-    return { degree, bias2, variance, testMse: bias2 + variance, trainMse: train / T };
+    return { degree, bias2, variance, testMse: bias2 + variance, trainMse: mean_(trainRuns), testRuns, trainRuns };
   });
 }

@@ -1,2 +1,3 @@
-/** `fit`: power laws (with and without an offset) and spectra, with bootstrap intervals. */
+/** `fit`: power laws (with and without an offset) and spectra, with bootstrap intervals; weighted straight lines. */
 export * from "./powerlaw";
+export * from "./line";

@@ -118,3 +118,61 @@ export function legendreFeatures(x: ArrayLike<number>, degree: number): Matrix {
   return m;
 }
 
+// ---------------------------------------------------------------- gradient descent, exactly
+
+/** A gradient-descent run of least squares, readable at any step (`gradientDescentPath`). */
+export interface GradientDescentPath {
+  /** Eigenvalues s_i of X^T X / n (ascending) and the step size used. */
+  eigenvalues: Float64Array;
+  lr: number;
+  /** The weights after t full-batch steps (t = Infinity: the limit, least squares or min-norm interpolation). */
+  at(t: number): Float64Array;
+}
+
+/**
+ * Full-batch gradient descent from w = 0 on the half mean squared error (1/2n)|y - X w|^2, i.e.
+ * w <- w + (lr/n) X^T (y - X w), computed exactly at any step t from one eigendecomposition
+ * X^T X / n = V diag(s) V^T: with c = V^T X^T y / n,
+ *   w_t = V diag((1 - (1 - lr s_i)^t) / s_i) c,
+ * so a whole training run costs one p x p eigendecomposition and O(p^2) per time read. The iterates
+ * never leave the row space of X, so t -> Infinity gives least squares (p < n) or the minimum-norm
+ * interpolator (p > n). Stable when lr * s_max < 2 (checked).
+ */
+export function gradientDescentPath(X: Matrix, y: ArrayLike<number>, opts: { lr: number }): GradientDescentPath {
+  const n = X.rows, p = X.cols;
+  if (y.length !== n) throw new RangeError(`gradientDescentPath: X has ${n} rows, y has ${y.length}`);
+  const lr = opts.lr;
+  const G = la.gram(X);
+  for (let i = 0; i < G.data.length; i++) G.data[i] /= n;
+  const { values: s, vectors: V } = la.eigh(G);
+  const sMax = s[p - 1];
+  if (!(lr > 0 && lr * sMax < 2)) throw new RangeError(`gradientDescentPath: lr must be in (0, 2/s_max) = (0, ${2 / sMax}), got ${lr}`);
+  const xty = la.matvec(la.transpose(X), Float64Array.from(y));
+  // c = V^T X^T y / n
+  const c = new Float64Array(p);
+  for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) c[j] += V.data[k * p + j] * xty[k] / n;
+  const zero = 1e-12 * Math.max(sMax, 1e-300);
+  return {
+    eigenvalues: s,
+    lr,
+    at(t: number): Float64Array {
+      if (!(t >= 0) || (t !== Infinity && !Number.isInteger(t))) throw new RangeError(`gradientDescentPath.at: t must be a whole number of steps >= 0 or Infinity, got ${t}`);
+      const g = new Float64Array(p);
+      for (let j = 0; j < p; j++) {
+        if (s[j] <= zero) continue; // the null space of X: no gradient ever reaches it
+        const q = 1 - lr * s[j];   // per-step contraction of direction j
+        // f = 1 - q^t, accurately for q near 1 (slow directions, early times)
+        const f = t === Infinity ? 1 : t === 0 ? 0 : q > 0 ? -Math.expm1(t * Math.log1p(-lr * s[j])) : 1 - Math.pow(q, t);
+        g[j] = (f * c[j]) / s[j];
+      }
+      const w = new Float64Array(p);
+      for (let k = 0; k < p; k++) {
+        let acc = 0;
+        const o = k * p;
+        for (let j = 0; j < p; j++) acc += V.data[o + j] * g[j];
+        w[k] = acc;
+      }
+      return w;
+    },
+  };
+}

@@ -9,6 +9,7 @@
  */
 import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
+import { matmul } from "../linalg";
 import { Activation, activationFn } from "../activations";
 import { mse } from "../stats/descriptive";
 import { predict, ridgeFit } from "./linear";
@@ -31,18 +32,11 @@ export function randomFeatureMap(d: number, P: number, act: Activation, rng: Rng
     features(X: Matrix, p = P): Matrix {
       if (X.cols !== d) throw new RangeError(`features: expected ${d} input columns, got ${X.cols}`);
       if (p > P) throw new RangeError(`features: asked for ${p} features, the map has ${P}`);
-      const n = X.rows;
-      const out = new Float64Array(n * p);
+      // one matrix product for all pre-activations (BLAS when built), then the activation in place
+      const Z = matmul(X, { rows: p, cols: d, data: p === P ? W.data : W.data.slice(0, p * d) } as Matrix, { transB: true });
+      const n = X.rows, out = Z.data;
       const s = 1 / Math.sqrt(d), o = 1 / Math.sqrt(p);
-      for (let i = 0; i < n; i++) {
-        const xo = i * d;
-        for (let j = 0; j < p; j++) {
-          const wo = j * d;
-          let z = 0;
-          for (let k = 0; k < d; k++) z += W.data[wo + k] * X.data[xo + k];
-          out[i * p + j] = f(z * s) * o;
-        }
-      }
+      for (let i = 0; i < out.length; i++) out[i] = f(out[i] * s) * o;
       return { rows: n, cols: p, data: out } as Matrix;
     },
   };

@@ -8,3 +8,4 @@ export * from "./gapRatio";
 export * from "./learningCurve";
 export * from "./ridgeless";
 export * from "./effectiveRank";
+export * from "./randomFeatures";

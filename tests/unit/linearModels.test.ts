@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { legendreFeatures, predict, ridgeFit, ridgePath } from "../../src/models/linear";
+import { gradientDescentPath, legendreFeatures, predict, ridgeFit, ridgePath } from "../../src/models/linear";
 import { fitRandomFeatures, randomFeatureMap } from "../../src/models/randomFeatures";
 import { mse } from "../../src/stats";
 import { erf } from "../../src/special";
@@ -63,4 +63,34 @@ test("ridgePath equals ridgeFit for each penalty (primal, dual, near-square)", (
       for (let j = 0; j < p; j++) assert.ok(Math.abs(w[j] - path[i][j]) < 1e-8 * (1 + Math.abs(w[j])), `n=${n} p=${p} ridge=${r}`);
     });
   }
+});
+
+test("gradientDescentPath: equals explicit gradient-descent steps, and its limit is ridgeFit's least squares / min-norm solution", () => {
+  const rng = new Rng(12);
+  for (const [n, p] of [[30, 8], [12, 20]]) {
+    const X = gaussianInputs(n, Float64Array.from({ length: p }, (_, j) => (j < 3 ? 1 : 0.05)), rng);
+    const y = rng.normals(n);
+    const lr = 0.4;
+    const path = gradientDescentPath(X, y, { lr });
+    // explicit steps w <- w + (lr/n) X^T (y - X w)
+    const w = new Float64Array(p);
+    const at = new Map<number, Float64Array>();
+    for (let t = 1; t <= 300; t++) {
+      const r = predict(X, w).map((v, i) => y[i] - v);
+      for (let j = 0; j < p; j++) {
+        let g = 0;
+        for (let i = 0; i < n; i++) g += X.data[i * p + j] * r[i];
+        w[j] += (lr / n) * g;
+      }
+      if (t === 1 || t === 17 || t === 300) at.set(t, w.slice());
+    }
+    for (const [t, wt] of at) {
+      const e = path.at(t);
+      for (let j = 0; j < p; j++) assert.ok(Math.abs(e[j] - wt[j]) < 1e-10 * (1 + Math.abs(wt[j])), `n=${n} p=${p} t=${t} j=${j}: ${e[j]} vs ${wt[j]}`);
+    }
+    const lim = path.at(Infinity), ls = ridgeFit(X, y, 0).coef;
+    for (let j = 0; j < p; j++) assert.ok(Math.abs(lim[j] - ls[j]) < 1e-8 * (1 + Math.abs(ls[j])), `limit j=${j}`);
+    assert.deepEqual(Array.from(path.at(0)), new Array(p).fill(0));
+  }
+  assert.throws(() => gradientDescentPath(gaussianInputs(10, [1, 1], rng), rng.normals(10), { lr: 50 }), /lr must be/);
 });

@@ -12,7 +12,8 @@ import { mean, stderr } from "../../../src/stats";
 import { biasVarianceCurve } from "../../../src/experiments/biasVariance";
 import { isotropicRiskCurve, isotropicRiskTrials } from "../../../src/experiments/ridgeRisk";
 import { explicitVersusWishart, minNormSpikesBath, spikesBathSweep } from "../../../src/experiments/benignOverfitting";
-import { rfSweep, sampleWiseSweep } from "../../../src/experiments/doubleDescent";
+import { epochWiseCurve, rfSweep, sampleWiseSweep } from "../../../src/experiments/doubleDescent";
+import { fitRandomFeatures, randomFeatureMap } from "../../../src/models/randomFeatures";
 import { mnistKernelCurve } from "../../../src/experiments/learningCurves";
 
 test("isotropic simulation agrees with the exact finite-n expectation (gamma = 0.5 and 2), within 4 standard errors", () => {
@@ -34,7 +35,11 @@ test("bias-variance curve: bias falls and variance rises with degree; test = bia
   assert.ok(pts[0].bias2 > 10 * Math.abs(pts[1].bias2), `bias ${pts[0].bias2} ${pts[1].bias2}`);
   assert.ok(pts[2].variance > pts[1].variance && pts[1].variance > pts[0].variance);
   assert.ok(pts[1].testMse < pts[0].testMse && pts[1].testMse < pts[2].testMse, "U shape");
-  for (const p of pts) assert.ok(Math.abs(p.testMse - p.bias2 - p.variance) < 1e-12);
+  for (const p of pts) {
+    assert.ok(Math.abs(p.testMse - p.bias2 - p.variance) < 1e-12);
+    // the per-trial test errors average to the decomposition's total
+    assert.ok(Math.abs(mean(p.testRuns) - p.testMse) < 1e-12 * p.testMse && p.testRuns.length === 100 && p.trainRuns.length === 100);
+  }
 });
 
 test("spikes + bath: the Wishart shortcut matches the explicit design within 4 combined standard errors; interpolators fit exactly", async () => {
@@ -64,7 +69,32 @@ test("rfSweep: ridgeless test error peaks at P = n, a ridge removes the peak, tr
   assert.equal(ridgeless.testRuns.length, 4);
   const sw = await sampleWiseSweep({ P: 20, ns: [10, 20, 60], ridges: [0], reps: 4, act: "relu", rng: new Rng(8),
     data: (m, r) => teacherSplit(5, m, 200)(r) });
-  assert.ok(sw[0][1] > sw[0][0] && sw[0][1] > sw[0][2], `sample-wise peak at n = P: ${sw[0]}`);
+  const m = sw[0].testMedian;
+  assert.ok(m[1] > m[0] && m[1] > m[2], `sample-wise peak at n = P: ${m}`);
+  assert.equal(sw[0].testRuns.length, 4);
+  assert.equal(ridgeless.trainRuns[0].length, 3);
+});
+
+test("rfSweep: nested features give the same fit as a map of exactly P features with the same first rows", async () => {
+  const n = 30, split = teacherSplit(5, n, 100);
+  const [c] = await rfSweep({ Ps: [12, 45], ridges: [1e-3], seeds: 1, act: "relu", rng: new Rng(9), data: split });
+  // redo seed 0 by hand with the same named streams
+  const r = new Rng(9).forks("seed", 1)[0];
+  const { train, test: te } = split(r.fork("data"));
+  const map = randomFeatureMap(5, 45, "relu", r.fork("features"));
+  const direct = fitRandomFeatures(map, 12, train, te, 1e-3).testMse;
+  assert.ok(Math.abs(c.testRuns[0][0] - direct) < 1e-10 * direct, `${c.testRuns[0][0]} vs ${direct}`);
+});
+
+test("epochWiseCurve: two scales give a bump between two descents; the converged fit is least squares", async () => {
+  const c = await epochWiseCurve({ n: 80, blocks: [{ dim: 40, variance: 1, signal: 1 }, { dim: 4, variance: 0.003, signal: 1 }], sigma: 0.3, lr: 0.3,
+    steps: [0, 4, 100, Infinity], trials: 30, rng: new Rng(4) });
+  const m = c.testMean;
+  assert.ok(m[1] < m[0] && m[2] > m[1] && m[3] < m[1], `risk along training ${m}`);
+  assert.ok(c.trainMean[3] < c.trainMean[2] && c.trainMean[2] < c.trainMean[1], "training error falls");
+  // t = Infinity is least squares on all 44 inputs: E = sigma^2 p / (n - p - 1), within 4 s.e.
+  const exact = ridgelessRiskFinite(80, 44, { r2: 1, sigma: 0.3 }).risk;
+  assert.ok(Math.abs(m[3] - exact) < 4 * c.testStderr[3], `${m[3]} ± ${c.testStderr[3]} vs ${exact}`);
 });
 
 test("mnistKernelCurve: error falls with n; reproducible from its rng", () => {
