@@ -12,6 +12,7 @@
  *   learningCurves     04  simulated learning curves (power-law spectra, MNIST kernel regression)
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
+ *   lazyVsFeature      06  weight and kernel change against width (NTK vs muP); a lazy network vs kernel GD
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -22,3 +23,4 @@ export * from "./kernelLimits";
 export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
+export * from "./lazyVsFeature";

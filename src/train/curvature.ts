@@ -72,29 +72,23 @@ export interface HessianOptions {
 
 type T2 = tfjs.Tensor2D;
 
-/** phi'(h) and phi''(h) as tensors (relu'(0) = 0, relu'' = 0). */
-function derivatives(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): { d1: tfjs.Tensor; d2: tfjs.Tensor | null } {
+/**
+ * phi(h), phi'(h) and (lazily) phi''(h) as tensors, each transcendental function evaluated once
+ * (tanh and erf cost about as much as a matrix product on the wasm backend). relu'(0) = 0, relu'' = 0.
+ */
+function activation(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): { a: tfjs.Tensor; d1: tfjs.Tensor; d2: () => tfjs.Tensor | null } {
   switch (act) {
-    case "relu": return { d1: tf.step(h, 0), d2: null };
-    case "linear": return { d1: tf.onesLike(h), d2: null };
+    case "relu": return { a: tf.relu(h), d1: tf.step(h, 0), d2: () => null };
+    case "linear": return { a: h, d1: tf.onesLike(h), d2: () => null };
     case "tanh": {
-      const t = tf.tanh(h);
-      const d1 = tf.sub(1, tf.square(t));
-      return { d1, d2: tf.mul(-2, tf.mul(t, d1)) };
+      const a = tf.tanh(h);
+      const d1 = tf.sub(1, tf.square(a));
+      return { a, d1, d2: () => tf.mul(-2, tf.mul(a, d1)) };
     }
     case "erf": {
       const d1 = tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.square(h))));
-      return { d1, d2: tf.mul(-2, tf.mul(h, d1)) };
+      return { a: tf.erf(h), d1, d2: () => tf.mul(-2, tf.mul(h, d1)) };
     }
-  }
-}
-
-function activate(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): tfjs.Tensor {
-  switch (act) {
-    case "relu": return tf.relu(h);
-    case "tanh": return tf.tanh(h);
-    case "erf": return tf.erf(h);
-    case "linear": return h;
   }
 }
 
@@ -171,7 +165,8 @@ export function hessianOperator(net: Network, data: { x: MatrixLike; y: MatrixLi
         if (l.b) { C.push(tf.tensor1d(v32.slice(o, o + l.fanOut))); o += l.fanOut; } else C.push(null);
       }
       // forward and R-forward: h = m a W + m_b b,  Rh = m (Ra W + a V) + m_b c,  Ra = phi'(h) Rh
-      const A: T2[] = [X.t], RA: (T2 | null)[] = [null], H: T2[] = [], RH: T2[] = [];
+      const A: T2[] = [X.t], RA: (T2 | null)[] = [null], RH: T2[] = [];
+      const D1: tfjs.Tensor[] = [], D2: (() => tfjs.Tensor | null)[] = [];
       const last = layers.length - 1;
       let f: T2 = X.t, Rf: T2 = X.t;
       layers.forEach((l, i) => {
@@ -184,11 +179,12 @@ export function hessianOperator(net: Network, data: { x: MatrixLike; y: MatrixLi
           h = tf.add(h, l.biasMultiplier === 1 ? l.b : tf.mul(l.b, l.biasMultiplier));
           Rh = tf.add(Rh, l.biasMultiplier === 1 ? (C[i] as tfjs.Tensor1D) : tf.mul(C[i] as tfjs.Tensor1D, l.biasMultiplier));
         }
-        H.push(h as T2); RH.push(Rh as T2);
+        RH.push(Rh as T2);
         if (i === last) { f = h as T2; Rf = Rh as T2; return; }
-        const { d1 } = derivatives(tf, act, h);
-        A.push(activate(tf, act, h) as T2);
-        RA.push(tf.mul(d1, Rh) as T2);
+        const phi = activation(tf, act, h);
+        A.push(phi.a as T2);
+        D1.push(phi.d1); D2.push(phi.d2);
+        RA.push(tf.mul(phi.d1, Rh) as T2);
       });
       const { g, Rg } = lossDerivatives(tf, loss, f, Rf, Y.t);
       // backward and R-backward, from the readout down:
@@ -211,11 +207,12 @@ export function hessianOperator(net: Network, data: { x: MatrixLike; y: MatrixLi
         let RdA: tfjs.Tensor = tf.matMul(Rdelta, l.W as T2, false, true);
         if (!gn) RdA = tf.add(RdA, tf.matMul(delta, V[i], false, true));
         if (l.multiplier !== 1) RdA = tf.mul(RdA, l.multiplier);
-        const { d1, d2 } = derivatives(tf, act, H[i - 1]);
+        const d1 = D1[i - 1];
         let nextR: tfjs.Tensor = tf.mul(d1, RdA);
         if (!gn) {
           let dA: tfjs.Tensor = tf.matMul(delta, l.W as T2, false, true);
           if (l.multiplier !== 1) dA = tf.mul(dA, l.multiplier);
+          const d2 = D2[i - 1]();
           if (d2) nextR = tf.add(nextR, tf.mul(tf.mul(d2, RH[i - 1]), dA));
           delta = tf.mul(d1, dA) as T2;
         }
