@@ -13,6 +13,7 @@
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
  *   lazyVsFeature      06  weight and kernel change against width (NTK vs muP); a lazy network vs kernel GD
+ *   largeLearningRates 07  sharpness along GD (edge of stability); lazy / catapult / divergent runs and their thresholds
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -24,3 +25,4 @@ export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
 export * from "./lazyVsFeature";
+export * from "./largeLearningRates";
