@@ -1,2 +1,3 @@
-/** `fit`: power laws (with and without an offset) and spectra, with bootstrap intervals. */
+/** `fit`: power laws (with and without an offset) and spectra, with bootstrap intervals; limits of finite-size quantities. */
 export * from "./powerlaw";
+export * from "./limits";
