@@ -94,6 +94,8 @@ export interface LazyKernelRun {
   linearized: number[];
   /** The same for kernel gradient descent with the spec's infinite-width NTK on the residual y - f_0(X). */
   kernel: number[];
+  /** The initial training residual f_0(X) - y (to redo the kernel prediction with another kernel). */
+  residual0: number[];
   /** Half-mse training loss at `steps`: the network, and the infinite-width kernel's prediction. */
   lossNet: number[];
   lossKernel: number[];
@@ -151,7 +153,7 @@ export async function lazyVsKernel(o: {
       runs.push({
         width: w, seed: s,
         net: Array.from({ length: m }, (_, i) => fT[i] - f0[n + i]),
-        linearized: Array.from(lin.change), kernel: Array.from(ker.change),
+        linearized: Array.from(lin.change), kernel: Array.from(ker.change), residual0: Array.from(r0),
         lossNet: run.history.map((h) => h.trainLoss), lossKernel: ker.loss,
       });
       o.onProgress?.({ done: runs.length, total, label: `width ${w}` });
