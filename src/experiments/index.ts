@@ -12,6 +12,8 @@
  *   learningCurves     04  simulated learning curves (power-law spectra, MNIST kernel regression)
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
+ *   lazyVsFeature      06  weight and kernel change against width (NTK vs muP); a lazy network vs kernel GD
+ *   largeLearningRates 07  sharpness along GD (edge of stability); lazy / catapult / divergent runs and their thresholds
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -22,3 +24,5 @@ export * from "./kernelLimits";
 export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
+export * from "./lazyVsFeature";
+export * from "./largeLearningRates";

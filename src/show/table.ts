@@ -53,7 +53,8 @@ interface Tabular { columns: string[]; index: (string | number)[]; rows: unknown
 
 function tabular(df: DataFrame): Tabular {
   const values = df.values as unknown[];
-  const rows = (df.shape[1] === 1 && !Array.isArray(values[0]) ? values.map((v) => [v]) : values) as unknown[][];
+  // df.columns, not df.shape: danfojs exposes each column as a property, so a column named "shape" hides it
+  const rows = (df.columns.length === 1 && !Array.isArray(values[0]) ? values.map((v) => [v]) : values) as unknown[][];
   return { columns: df.columns.map(String), index: df.index as (string | number)[], rows };
 }
 
@@ -76,7 +77,7 @@ export function tableBundle(df: DataFrame, opts: { head?: number; tail?: number;
         : `<tr><th>${escapeHtml(String(t.index[i]))}</th>${t.rows[i].map((v) => `<td>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`,
     )
     .join("");
-  const shape = `${df.shape[0]} rows × ${df.shape[1]} columns`;
+  const shape = `${t.rows.length} rows × ${t.columns.length} columns`;
   const caption = opts.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(opts.caption)}</caption>` : "";
   const html = `<div class="genlab-table"><table class="dataframe" style="border-collapse:collapse;font-variant-numeric:tabular-nums">${caption}<thead><tr style="text-align:right">${th}</tr></thead><tbody>${body}</tbody></table><p style="font-size:smaller;color:#666">${shape}</p></div>`;
 

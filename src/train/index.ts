@@ -6,6 +6,9 @@
  * - fit.ts: the training loop (full or mini-batch, history, divergence detection)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
+ * - curvature.ts: Hessian-vector products (exact, R-operator), the top Hessian eigenvalue (sharpness)
+ *   by Lanczos with warm starts, a sharpness metric for fit, the top eigenvalue of the empirical NTK
+ * - measures.ts: relative change of the weights (per layer, overall) and of a kernel during training
  */
 export { resolveSpec, layerPlans, parameterCount } from "./spec";
 export type { NetworkSpec, FullSpec, LayerPlan, LrScale, Parameterization, InitKind } from "./spec";
@@ -23,3 +26,7 @@ export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
 export type { SpecKernels } from "./kernels";
 export { historyFrame, curves } from "./history";
 export { gaussianWeights, orthogonalWeights } from "./init";
+export { hessianOperator, hessianVectorProduct, topEigenpair, sharpness, sharpnessMetric, ntkTopEigenvalue } from "./curvature";
+export type { LinearOperator, HessianOperator, HessianOptions, TopEigen, LanczosOptions, SharpnessOptions, SharpnessMetricOptions } from "./curvature";
+export { relativeChange, weightChange, relativeKernelChange } from "./measures";
+export type { WeightChange, LayerChange } from "./measures";

@@ -1,0 +1,55 @@
+/**
+ * The limit of a finite-size quantity with a known leading correction: y(x) = c + b x^(-p), fitted by
+ * least squares (linear in c and b once p is fixed), e.g. a quantity measured at several network
+ * widths N with corrections of order N^-1/2. `bootstrapLimit` fits the seed-averaged curve and gets the
+ * standard error of c by resampling whole seeds.
+ */
+import { Rng } from "../random";
+import { percentileInterval } from "../stats/bootstrap";
+
+export interface LimitFit {
+  /** The limit c = y(infinity). */
+  c: number;
+  /** The coefficient of the correction b x^-p. */
+  b: number;
+  p: number;
+}
+
+/** y = c + b x^-p by least squares (p fixed, default 1/2). */
+export function fitLimit(x: ArrayLike<number>, y: ArrayLike<number>, p = 0.5): LimitFit {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`fitLimit: x has ${n} points, y has ${y.length}`);
+  if (n < 2) throw new RangeError(`fitLimit: need at least 2 points, got ${n}`);
+  const u = Array.from(x, (v) => {
+    if (!(v > 0)) throw new RangeError(`fitLimit: x must be positive, got ${v}`);
+    return v ** -p;
+  });
+  let mu = 0, my = 0;
+  for (let i = 0; i < n; i++) { mu += u[i] / n; my += y[i] / n; }
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) { sxy += (u[i] - mu) * (y[i] - my); sxx += (u[i] - mu) ** 2; }
+  if (!(sxx > 0)) throw new RangeError("fitLimit: need at least two distinct x");
+  const b = sxy / sxx;
+  return { c: my - b * mu, b, p };
+}
+
+/**
+ * `fitLimit` of the mean over seeds of `rows[s][i]` (seed s at x[i]), with the standard error and
+ * percentile interval of c from `B` resamples of whole seeds drawn from `rng`.
+ */
+export function bootstrapLimit(x: ArrayLike<number>, rows: ArrayLike<number>[], opts: { rng: Rng; B?: number; p?: number; level?: number }): { fit: LimitFit; se: number; ci: [number, number] } {
+  if (!(opts.rng instanceof Rng)) throw new TypeError("bootstrapLimit: pass { rng } for the resampling (e.g. rng: rng.fork(\"bootstrap\"))");
+  const S = rows.length;
+  if (S < 2) throw new RangeError(`bootstrapLimit: need at least 2 seeds, got ${S}`);
+  const meanOf = (rs: ArrayLike<number>[]) => Array.from(x, (_, i) => rs.reduce((s, r) => s + r[i], 0) / rs.length);
+  const fit = fitLimit(x, meanOf(rows), opts.p);
+  const B = opts.B ?? 500;
+  const draws = new Float64Array(B);
+  for (let k = 0; k < B; k++) draws[k] = fitLimit(x, meanOf(Array.from({ length: S }, () => rows[opts.rng.int(S)])), opts.p).c;
+  let m = 0;
+  for (const v of draws) m += v / B;
+  let v2 = 0;
+  for (const v of draws) v2 += (v - m) ** 2 / (B - 1);
+  draws.sort();
+  return { fit, se: Math.sqrt(v2), ci: percentileInterval(draws, opts.level ?? 0.95) };
+}
