@@ -12,6 +12,7 @@
  *   learningCurves     04  simulated learning curves (power-law spectra, MNIST kernel regression)
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
+ *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -22,3 +23,4 @@ export * from "./kernelLimits";
 export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
+export * from "./grokking";
