@@ -13,6 +13,7 @@
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
  *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
+ *   choices            11  criticality across initialisations; batch size and the noise scale; learning-rate transfer
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -24,3 +25,4 @@ export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
 export * from "./grokking";
+export * from "./choices";

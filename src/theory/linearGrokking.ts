@@ -16,6 +16,7 @@
  * Gaussian error of variance L, P(e^2 < epsilon) = erf(sqrt(epsilon / (2 L))) (one output).
  */
 import { erf } from "../special";
+import { normalQuantile } from "../stats/normal";
 import { mpEdges } from "./marchenkoPastur";
 
 export interface LinearGdCurves {
@@ -32,6 +33,16 @@ export function gaussianToleranceAccuracy(loss: number, epsilon: number): number
   if (!(epsilon > 0)) throw new RangeError(`gaussianToleranceAccuracy: epsilon must be positive, got ${epsilon}`);
   if (!(loss > 0)) return 1;
   return erf(Math.sqrt(epsilon / (2 * loss)));
+}
+
+/**
+ * The loss at which `gaussianToleranceAccuracy` equals `accuracy`: erf(sqrt(epsilon / 2L)) = a gives
+ * L = epsilon / (2 u^2) with erf(u) = a, i.e. u = Phi^-1((1 + a) / 2) / sqrt 2.
+ */
+export function lossAtAccuracy(accuracy: number, epsilon: number): number {
+  if (!(accuracy > 0 && accuracy < 1)) throw new RangeError(`lossAtAccuracy: accuracy must be in (0, 1), got ${accuracy}`);
+  const z = normalQuantile((1 + accuracy) / 2);
+  return epsilon / (z * z);
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { modularAddition } from "../../src/data/modular";
 import { linearTeacherStudent, toleranceAccuracy } from "../../src/data/teacherStudent";
 import { fourierConcentration, zpNullTopShare, zpPowerSpectrum } from "../../src/stats/fourier";
-import { gaussianToleranceAccuracy, linearGdTheory } from "../../src/theory/linearGrokking";
+import { gaussianToleranceAccuracy, linearGdTheory, lossAtAccuracy } from "../../src/theory/linearGrokking";
 import { reluKurtosis, sphereCoordinateKurtosis, reluVarianceFactor } from "../../src/theory/criticality";
 import { crossingStep, evalSteps, linearGrokkingByFit, linearGrokkingRun } from "../../src/experiments/grokking";
 import { Rng } from "../../src/random";
@@ -66,6 +66,7 @@ test("linear GD theory: quadrature matches the Marchenko-Pastur moments at t = 0
   const over = linearGdTheory({ lambda: 2, lr: 0.05, steps: [100000], initLoss: 1 });
   assert.ok(Math.abs(over.testLoss[0] - 0.5) < 1e-6, "lambda = 2: half the directions are never seen");
   assert.ok(Math.abs(gaussianToleranceAccuracy(1, 2 * 0.4769362762 ** 2) - 0.5) < 1e-6);
+  for (const a of [0.1, 0.5, 0.9]) assert.ok(Math.abs(gaussianToleranceAccuracy(lossAtAccuracy(a, 1e-3), 1e-3) - a) < 1e-6);
 });
 
 test("exact linear GD dynamics agree with the lab's training loop; crossings interpolate", async () => {
