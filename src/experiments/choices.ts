@@ -8,6 +8,8 @@
  *   fitStepsExamples (S / S_min - 1)(E / E_min - 1) = 1 fitted to (batch, steps) points
  *   lrTransfer       final loss against learning rate and width, standard parameterization and muP
  *   bestLr           the loss-minimising learning rate of a sweep, with a bootstrap over seeds
+ *   transferSlope    how that learning rate moves with width (log-log slope, bootstrap over seeds)
+ *   linearNoiseScales  B_simple and the Hessian-weighted B_noise of a linear least-squares model, exactly
  */
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
@@ -119,56 +121,65 @@ export function teacherTask(o: { d: number; teacherWidth: number; nTrain: number
 export interface BatchRun {
   batch: number;
   lr: number;
-  /** Steps to reach the target training loss (Infinity if not within the budget, or diverged). */
-  steps: number;
+  /** Steps to reach each target training loss (Infinity if not within the budget, or diverged). */
+  steps: number[];
 }
 
 export interface BatchSizeStudy {
-  target: number;
+  /** Target training losses, decreasing. */
+  targets: number[];
   batchSizes: number[];
-  /** Per seed, per batch size: the best run over the learning rates, and all the runs. */
-  best: BatchRun[][];
+  /** best[s][b][t]: seed s, batch size b, target t: the fewest steps over the learning rates (and that rate). */
+  best: { lr: number; steps: number }[][][];
   runs: BatchRun[][][];
-  /** Gradient noise along a full-batch run at its best learning rate (one seed): per evaluation. */
+  /** Gradient noise along a full-batch run at the best full-batch learning rate (seed 0): per evaluation. */
   noise: { step: number; loss: number; bSimple: number }[];
   seconds: number;
 }
 
 /**
- * For each seed and batch size B: train the student (`spec`, `rng.fork(\`seed ${s}\`)`) with plain
- * SGD at each learning rate of `lrs(B)`, minibatches drawn without replacement each epoch, until the
- * training loss (whole training set, evaluated every `evalEvery(B)` steps) is at most `target`, and
- * keep the fewest steps. Learning rates run from large to small so a run slower than the best so far
- * is cut at 1.5x the best. Then the gradient noise scale B_simple along a full-batch run of seed 0.
+ * For each seed and batch size B: train the student (`spec`, `rng.fork(\`seed ${s}\`)`) with plain SGD,
+ * minibatches drawn without replacement each epoch, evaluating the training loss on the whole training
+ * set every `evalEvery(B)` steps, until it is at most the last (lowest) target; record when it first
+ * reached each target, and keep the fewest steps per target over the learning rates. The learning rates
+ * `lrs` are tried from large to small: runs that diverge are cheap, a run is cut at 1.5x the best so
+ * far (a slower one cannot be the best), and the search stops once `patience` finished runs in a row
+ * have not improved on the best (the steps are unimodal in the learning rate). Then the gradient noise
+ * scale B_simple along a full-batch run (seed 0) at the best full-batch learning rate for the lowest target.
  */
 export async function batchSizeStudy(o: {
-  task: RegressionTask; spec: NetworkSpec; batchSizes: number[]; lrs: (batch: number) => number[]; seeds: number; target: number;
+  task: RegressionTask; spec: NetworkSpec; batchSizes: number[]; lrs: number[]; patience?: number; seeds: number; targets: number[];
   maxSteps: number; evalEvery: (batch: number) => number; rng: Rng; onProgress?: OnProgress;
 }): Promise<BatchSizeStudy> {
   const t0 = Date.now();
   const n = o.task.train.x.rows;
-  const best: BatchRun[][] = [], runs: BatchRun[][][] = [];
+  const targets = o.targets.slice().sort((a, b) => b - a), last = targets[targets.length - 1];
+  const best: { lr: number; steps: number }[][][] = [], runs: BatchRun[][][] = [];
   const total = o.seeds * o.batchSizes.length;
   let done = 0;
   for (let s = 0; s < o.seeds; s++) {
     const rs = o.rng.fork(`seed ${s}`);
-    const bestS: BatchRun[] = [], runsS: BatchRun[][] = [];
+    const bestS: { lr: number; steps: number }[][] = [], runsS: BatchRun[][] = [];
     for (const B of o.batchSizes) {
-      const lrs = o.lrs(B).slice().sort((a, b) => b - a);
-      let top: BatchRun = { batch: B, lr: NaN, steps: Infinity };
+      const lrs = o.lrs.slice().sort((a, b) => b - a);
+      const top = targets.map(() => ({ lr: NaN, steps: Infinity }));
       const all: BatchRun[] = [];
+      let stale = 0;
       for (const lr of lrs) {
-        const budget = Number.isFinite(top.steps) ? Math.min(o.maxSteps, Math.ceil(1.5 * top.steps)) : o.maxSteps;
+        if (stale >= (o.patience ?? 2)) break;
+        const lastBest = top[top.length - 1].steps;
+        const budget = Number.isFinite(lastBest) ? Math.min(o.maxSteps, Math.ceil(1.5 * lastBest)) : o.maxSteps;
         const net = await network(o.spec, { rng: rs.fork("net") });
         try {
           const run = await fit(net, o.task.train, {
             optimizer: { kind: "sgd", lr }, loss: "mse", steps: budget, batchSize: Math.min(B, n), rng: rs.fork(`batches ${B}`),
-            evalEvery: o.evalEvery(B), stopWhen: (rec) => rec.trainLoss <= o.target, onDivergence: "stop", maxLoss: 1e6,
+            evalEvery: o.evalEvery(B), stopWhen: (rec) => rec.trainLoss <= last, onDivergence: "stop", maxLoss: 1e6,
           });
-          const last = run.history[run.history.length - 1];
-          const steps = run.stopped === "stopWhen" ? last.step : Infinity;
+          const steps = targets.map((t) => run.history.find((h) => h.trainLoss <= t)?.step ?? Infinity);
           all.push({ batch: B, lr, steps });
-          if (steps < top.steps) top = { batch: B, lr, steps };
+          const before = top[top.length - 1].steps;
+          steps.forEach((v, k) => { if (v < top[k].steps) top[k] = { lr, steps: v }; });
+          if (run.stopped !== "diverged") stale = top[top.length - 1].steps < before ? 0 : stale + 1;
         } finally {
           net.dispose();
         }
@@ -181,21 +192,21 @@ export async function batchSizeStudy(o: {
     best.push(bestS);
     runs.push(runsS);
   }
-  // the noise scale along the full-batch run of seed 0 at its best learning rate
-  const full = best[0][best[0].length - 1];
+  // the noise scale along a full-batch run of seed 0 at its best learning rate
+  const full = best[0][best[0].length - 1][targets.length - 1];
   const noise: BatchSizeStudy["noise"] = [];
   const net = await network(o.spec, { rng: o.rng.fork("seed 0").fork("net") });
   try {
     const steps = Number.isFinite(full.steps) ? full.steps : o.maxSteps;
     await fit(net, o.task.train, {
-      optimizer: { kind: "sgd", lr: full.lr }, loss: "mse", steps, evalEvery: Math.max(1, Math.round(steps / 20)),
+      optimizer: { kind: "sgd", lr: full.lr }, loss: "mse", steps, evalEvery: 1,
       metrics: { bSimple: (nn) => gradientNoise(nn, o.task.train).bSimple },
       onEval: (h) => { const r = h[h.length - 1]; noise.push({ step: r.step, loss: r.trainLoss, bSimple: r.bSimple as number }); },
     });
   } finally {
     net.dispose();
   }
-  return { target: o.target, batchSizes: o.batchSizes.slice(), best, runs, noise, seconds: (Date.now() - t0) / 1000 };
+  return { targets, batchSizes: o.batchSizes.slice(), best, runs, noise, seconds: (Date.now() - t0) / 1000 };
 }
 
 export interface StepsExamplesFit {
@@ -279,39 +290,93 @@ export async function lrTransfer(o: {
   return { widths: o.widths.slice(), lrs: o.lrs.slice(), parameterizations: o.parameterizations.slice(), baseWidth: o.baseWidth, steps: o.steps, loss, seconds: (Date.now() - t0) / 1000 };
 }
 
+/** The log2 learning rate minimising the seed-averaged log loss over `seeds` (see `bestLr`). */
+function lossVertex(x: number[], loss: number[][], seeds: ArrayLike<number>, worst: number): number {
+  const y = loss.map((row) => {
+    let m = 0;
+    for (let i = 0; i < seeds.length; i++) m += Math.log(Number.isFinite(row[seeds[i]]) ? row[seeds[i]] : worst);
+    return m / seeds.length;
+  });
+  let k = 0;
+  for (let i = 1; i < y.length; i++) if (y[i] < y[k]) k = i;
+  if (k === 0 || k === y.length - 1) return x[k];
+  // parabola through (x[k-1], y[k-1]), (x[k], y[k]), (x[k+1], y[k+1])
+  const x0 = x[k - 1], x1 = x[k], x2 = x[k + 1], y0 = y[k - 1], y1 = y[k], y2 = y[k + 1];
+  const den = (x0 - x1) * (x0 - x2) * (x1 - x2);
+  const a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / den;
+  const b = (x2 * x2 * (y0 - y1) + x1 * x1 * (y2 - y0) + x0 * x0 * (y1 - y2)) / den;
+  const v = a > 0 ? -b / (2 * a) : x1;
+  return Math.min(Math.max(v, x0), x2);
+}
+
 /**
  * The learning rate that minimises a sweep's loss (`loss[l][s]`: learning rate l, seed s): the vertex
  * of a parabola through the seed-averaged log loss at the best grid point and its two neighbours,
- * in log2(lr) (a diverged run counts as a loss above every finite one). Bootstrap over seeds (rng
+ * in log2(lr) (a diverged run counts as ten times the worst finite loss). Bootstrap over seeds (rng
  * forks `boot b`) for its standard error and 95% interval, in log2 units.
  */
 export function bestLr(lrs: number[], loss: number[][], opts: { rng: Rng; B?: number }): { log2Lr: number; se: number; ci: [number, number] } {
   const S = loss[0].length, B = opts.B ?? 400;
   const x = lrs.map(Math.log2);
-  const finiteMax = Math.max(...loss.flat().filter(Number.isFinite));
-  const vertex = (seeds: ArrayLike<number>): number => {
-    const y = loss.map((row) => {
-      let m = 0;
-      for (let i = 0; i < seeds.length; i++) m += Math.log(Number.isFinite(row[seeds[i]]) ? row[seeds[i]] : 10 * finiteMax);
-      return m / seeds.length;
-    });
-    let k = 0;
-    for (let i = 1; i < y.length; i++) if (y[i] < y[k]) k = i;
-    if (k === 0 || k === y.length - 1) return x[k];
-    // parabola through (x[k-1], y[k-1]), (x[k], y[k]), (x[k+1], y[k+1])
-    const x0 = x[k - 1], x1 = x[k], x2 = x[k + 1], y0 = y[k - 1], y1 = y[k], y2 = y[k + 1];
-    const den = (x0 - x1) * (x0 - x2) * (x1 - x2);
-    const a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / den;
-    const b = (x2 * x2 * (y0 - y1) + x1 * x1 * (y2 - y0) + x0 * x0 * (y1 - y2)) / den;
-    const v = a > 0 ? -b / (2 * a) : x1;
-    return Math.min(Math.max(v, x0), x2);
-  };
-  const all = Int32Array.from({ length: S }, (_, i) => i);
-  const est = vertex(all);
+  const worst = 10 * Math.max(...loss.flat().filter(Number.isFinite));
+  const est = lossVertex(x, loss, Int32Array.from({ length: S }, (_, i) => i), worst);
   const draws = new Float64Array(B);
   for (let b = 0; b < B; b++) {
     const r = opts.rng.fork(`boot ${b}`);
-    draws[b] = vertex(Int32Array.from({ length: S }, () => r.int(S)));
+    draws[b] = lossVertex(x, loss, Int32Array.from({ length: S }, () => r.int(S)), worst);
   }
   return { log2Lr: est, se: std(draws), ci: percentileInterval(draws, 0.95) };
+}
+
+/**
+ * How the best learning rate moves with width under parameterization `p` of a transfer study: the
+ * least-squares slope of log2(best lr) against log2(width), with a bootstrap that resamples the seeds
+ * (the same resample for every width, since seed s shares its forks across widths).
+ */
+export function transferSlope(study: LrTransferStudy, p: number, opts: { rng: Rng; B?: number }): { slope: number; se: number; ci: [number, number]; log2Lr: number[] } {
+  const S = study.loss[p][0][0].length, B = opts.B ?? 400;
+  const x = study.lrs.map(Math.log2), lw = study.widths.map(Math.log2);
+  const worst = 10 * Math.max(...study.loss[p].flat(2).filter(Number.isFinite));
+  const at = (seeds: ArrayLike<number>): number[] => study.loss[p].map((byLr) => lossVertex(x, byLr, seeds, worst));
+  const all = at(Int32Array.from({ length: S }, (_, i) => i));
+  const draws = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    const r = opts.rng.fork(`boot ${b}`);
+    draws[b] = slope(lw, at(Int32Array.from({ length: S }, () => r.int(S))));
+  }
+  return { slope: slope(lw, all), se: std(draws), ci: percentileInterval(draws, 0.95), log2Lr: all };
+}
+
+/**
+ * The two gradient noise scales of McCandlish et al. for a linear least-squares model f = x.w with
+ * the "mse" loss, exactly: B_simple = tr(Sigma) / |G|^2 and B_noise = tr(H Sigma) / (G^T H G), with
+ * H = (2/n) X^T X the Hessian, g_i = 2 x_i (x_i.w - y_i) and Sigma their covariance over the n examples.
+ */
+export function linearNoiseScales(x: Matrix, y: ArrayLike<number>, w: ArrayLike<number>): { bSimple: number; bNoise: number } {
+  const n = x.rows, d = x.cols;
+  const H = new Float64Array(d * d), G = new Float64Array(d), e = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let j = 0; j < d; j++) f += x.data[i * d + j] * w[j];
+    e[i] = f - y[i];
+    for (let j = 0; j < d; j++) {
+      const xj = x.data[i * d + j];
+      G[j] += (2 * xj * e[i]) / n;
+      for (let k = 0; k < d; k++) H[j * d + k] += (2 * xj * x.data[i * d + k]) / n;
+    }
+  }
+  const quad = (v: ArrayLike<number>): number => {
+    let s = 0;
+    for (let j = 0; j < d; j++) { let t = 0; for (let k = 0; k < d; k++) t += H[j * d + k] * v[k]; s += v[j] * t; }
+    return s;
+  };
+  let mH = 0, m2 = 0;
+  const g = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) g[j] = 2 * x.data[i * d + j] * e[i];
+    mH += quad(g) / n;
+    for (let j = 0; j < d; j++) m2 += (g[j] * g[j]) / n;
+  }
+  const GG = G.reduce((s2, v) => s2 + v * v, 0), GHG = quad(G);
+  return { bSimple: (m2 - GG) / GG, bNoise: (mH - GHG) / GHG };
 }
