@@ -263,6 +263,47 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
   return ret_undef(env);
 }
 
+/* sgemm_ep(transA, transB, m, n, k, A, B, C, bias | null, relu): float32 C = op(A) op(B) + bias (one value per
+ * column, broadcast over rows), then max(C, 0) when relu; the epilogue of src/tf.ts's fused products, in C
+ * so that it vectorises (a JavaScript loop over the output costs as much as the product itself). */
+static napi_value SgemmEp(napi_env env, napi_callback_info info) {
+  napi_value a[10];
+  int ta, tb, m, n, k, relu;
+  if (!get_args(env, info, 10, a) || !get_bool(env, a[0], &ta) || !get_bool(env, a[1], &tb) ||
+      !get_int(env, a[2], "m", &m) || !get_int(env, a[3], "n", &n) || !get_int(env, a[4], "k", &k) ||
+      !get_bool(env, a[9], &relu))
+    return NULL;
+  float *A = get_f32(env, a[5], (size_t)m * k, "A");
+  if (!A) return NULL;
+  float *B = get_f32(env, a[6], (size_t)k * n, "B");
+  if (!B) return NULL;
+  float *C = get_f32(env, a[7], (size_t)m * n, "C");
+  if (!C) return NULL;
+  napi_valuetype bt;
+  float *bias = NULL;
+  if (napi_typeof(env, a[8], &bt) != napi_ok) return NULL;
+  if (bt != napi_null && bt != napi_undefined) {
+    bias = get_f32(env, a[8], (size_t)n, "bias");
+    if (!bias) return NULL;
+  }
+  if (!m || !n) return ret_undef(env);
+  float beta = 0.0f;
+  if (bias) {
+    for (int i = 0; i < m; i++) memcpy(C + (size_t)i * n, bias, sizeof(float) * (size_t)n);
+    beta = 1.0f;
+  }
+  if (k)
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, A,
+                ta ? m : k, B, tb ? k : n, beta, C, n);
+  else if (!bias)
+    memset(C, 0, sizeof(float) * (size_t)m * n);
+  if (relu) {
+    size_t len = (size_t)m * n;
+    for (size_t i = 0; i < len; i++) C[i] = C[i] > 0.0f ? C[i] : 0.0f;
+  }
+  return ret_undef(env);
+}
+
 /* threads([n]): set (when n > 0 is given) and return the BLAS thread count (-1 when unknown). */
 static napi_value Threads(napi_env env, napi_callback_info info) {
   napi_value a[1];
@@ -445,7 +486,7 @@ NAPI_MODULE_INIT() {
     napi_callback cb;
   } fns[] = {{"gemm", Gemm},   {"syrk", Syrk},   {"potrf", Potrf}, {"potrs", Potrs}, {"gesv", Gesv},
              {"syevd", Syevd}, {"gelsd", Gelsd}, {"gesdd", Gesdd}, {"config", Config},
-             {"sgemm", Sgemm}, {"threads", Threads}, {"adam", Adam}, {"sgd", Sgd}};
+             {"sgemm", Sgemm}, {"threads", Threads}, {"adam", Adam}, {"sgd", Sgd}, {"sgemm_ep", SgemmEp}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     CHECK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &f));
