@@ -3,7 +3,7 @@
     {
       "target_name": "genlab_linalg",
       "sources": ["genlab_linalg.c"],
-      "cflags": ["-O2", "-std=c11"],
+      "cflags": ["-O3", "-fno-math-errno", "-std=c11"],
       "conditions": [
         ["OS=='linux'", {
           "defines": ["GENLAB_HAVE_OPENBLAS_CONFIG"],

