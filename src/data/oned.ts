@@ -32,3 +32,9 @@ export function sample1D(n: number, target: Target1D, sigma: number, rng: Rng): 
   return { x, y, f };
 }
 
+
+/** An evenly spaced grid of m points on [lo, hi] with the noiseless target (for plots and test error). */
+export function grid1D(m: number, target: Target1D, lo = -1, hi = 1): { x: Float64Array; f: Float64Array } {
+  const x = Float64Array.from({ length: m }, (_, i) => lo + ((hi - lo) * i) / Math.max(1, m - 1));
+  return { x, f: Float64Array.from(x, target) };
+}
