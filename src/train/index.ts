@@ -6,6 +6,7 @@
  * - fit.ts: the training loop (full or mini-batch, history, divergence detection)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
+ * - ensemble.ts: many small one-hidden-layer networks trained at once as one batched program (scaling studies)
  */
 export { resolveSpec, layerPlans, parameterCount } from "./spec";
 export type { NetworkSpec, FullSpec, LayerPlan, LrScale, Parameterization, InitKind } from "./spec";
@@ -23,3 +24,5 @@ export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
 export type { SpecKernels } from "./kernels";
 export { historyFrame, curves } from "./history";
 export { gaussianWeights, orthogonalWeights } from "./init";
+export { trainEnsemble } from "./ensemble";
+export type { EnsembleMember, EnsembleBatch, EnsembleOptions, EnsembleResult, EnsembleMemberResult } from "./ensemble";
