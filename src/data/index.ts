@@ -11,3 +11,4 @@ export * from "./labels";
 export * from "./correlated";
 export * from "./randomMatrices";
 export * from "./manifold";
+export * from "./scalingRuns";

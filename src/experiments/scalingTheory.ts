@@ -21,17 +21,25 @@ type Matrix = la.Matrix;
 export interface RandomFeatureSimulation {
   Ns: number[];
   Ts: number[];
-  /** relErr[s][i][j]: seed s, N = Ns[i], T = Ts[j]: test loss against noisy labels / target variance. */
-  relErr: number[][][];
+  ridges: number[];
+  /** relErr[r][s][i][j]: ridge r, seed s, N = Ns[i], T = Ts[j]: test loss on noisy labels / target variance. */
+  relErr: number[][][][];
+  /** dataLimit[r][s][i]: the same model with infinitely many samples (T -> infinity), exactly. */
+  dataLimit: number[][][];
+  /** featureLimit[r][s][j]: infinitely many features (N -> infinity: regression on the latent x), exactly. */
+  featureLimit: number[][][];
 }
 
 /**
  * Simulate the random-feature model: for each seed (rng.fork(`seed ${s}`)) a teacher w ~ N(0, I_M),
  * T_max samples x = Lambda^(1/2) g with labels y = w . x + sigma xi, and N_max random features with
  * F_ij ~ N(0, 1/N); the model with N features uses the first N rows of F (rescaled to variance 1/N)
- * and the first T samples. Readout: ridge (v = (Z^T Z / T + ridge)^-1 Z^T y / T, in kernel form when
- * N > T) or, with ridge 0, least squares (N < T) / minimum norm (N > T). The test loss is exact:
- * (beta - w)^T Lambda (beta - w) + sigma^2 with beta = F^T v, reported relative to sum_I lambda_I.
+ * and the first T samples. Readout for each ridge: v = (Z^T Z / T + ridge)^-1 Z^T y / T (kernel form when
+ * N > T); ridge 0 is least squares (N < T), the exact solve (N = T) or the minimum-norm interpolator
+ * (N > T). The test loss is exact: (beta - w)^T Lambda (beta - w) + sigma^2 with beta = F^T v, reported
+ * relative to sum_I lambda_I. Also returned, per seed and ridge, exactly: the T -> infinity limit of each
+ * N (population ridge on the features) and the N -> infinity limit of each T (ridge(less) regression on
+ * the latent inputs themselves, since F^T F -> I).
  */
 export function simulateRandomFeatureScaling(opts: {
   spectrum: ArrayLike<number>;
@@ -39,19 +47,25 @@ export function simulateRandomFeatureScaling(opts: {
   Ts: number[];
   seeds: number;
   rng: Rng;
-  ridge?: number;
+  ridges?: number[];
   sigma?: number;
   onProgress?: OnProgress;
 }): RandomFeatureSimulation {
   const lam = Float64Array.from(opts.spectrum), M = lam.length;
   const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
   const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
-  const ridge = opts.ridge ?? 0, sigma = opts.sigma ?? 0;
+  const ridges = opts.ridges ?? [0], sigma = opts.sigma ?? 0, s2 = sigma * sigma;
   const sq = Float64Array.from(lam, Math.sqrt);
   let total = 0;
   for (const l of lam) total += l;
-  const relErr: number[][][] = [];
+  const relErr: number[][][][] = ridges.map(() => []), dataLimit: number[][][] = ridges.map(() => []), featureLimit: number[][][] = ridges.map(() => []);
+  const lossOf = (beta: Float64Array, w: Float64Array): number => {
+    let e = 0;
+    for (let i = 0; i < M; i++) e += lam[i] * (beta[i] - w[i]) ** 2;
+    return (e + s2) / total;
+  };
   let done = 0;
+  const work = opts.seeds * ridges.length * (Ns.length * Ts.length + Ns.length + Ts.length);
   for (const r of opts.rng.forks("seed", opts.seeds)) {
     const w = r.fork("teacher").normals(M);
     const X = r.fork("inputs").normals(Tmax * M);
@@ -60,41 +74,178 @@ export function simulateRandomFeatureScaling(opts: {
     const noise = sigma > 0 ? r.fork("noise").normals(Tmax, 0, sigma) : null;
     for (let t = 0; t < Tmax; t++) { let s = 0; for (let i = 0; i < M; i++) s += X[t * M + i] * w[i]; y[t] = s + (noise ? noise[t] : 0); }
     const F = r.fork("features").normals(Nmax * M, 0, 1 / Math.sqrt(Nmax));
-    const Z = la.matmul({ rows: Tmax, cols: M, data: X }, { rows: Nmax, cols: M, data: F }, { transB: true }); // Tmax x Nmax
-    const seedErr: number[][] = [];
-    for (const N of Ns) {
-      const scale = Math.sqrt(Nmax / N);
-      const row: number[] = [];
+    const Xm: Matrix = { rows: Tmax, cols: M, data: X }, Fm: Matrix = { rows: Nmax, cols: M, data: F };
+    const Z = la.matmul(Xm, Fm, { transB: true });                 // Tmax x Nmax: features of every sample
+    const KX = la.outerGram(Xm);                                   // Tmax x Tmax: latent kernel (N -> infinity)
+    // population quantities of the features: S = F Lambda F^T (Nmax x Nmax), b = F Lambda w
+    const FL = new Float64Array(Nmax * M);
+    for (let j = 0; j < Nmax; j++) for (let i = 0; i < M; i++) FL[j * M + i] = F[j * M + i] * lam[i];
+    const S = la.matmul({ rows: Nmax, cols: M, data: FL }, Fm, { transB: true });
+    const bAll = la.matvec({ rows: Nmax, cols: M, data: FL }, w);
+    const latentOf = (v: Float64Array, N: number, scale: number): Float64Array => {
+      const beta = new Float64Array(M);
+      for (let j = 0; j < N; j++) { const c = v[j] * scale; if (c !== 0) for (let i = 0; i < M; i++) beta[i] += c * F[j * M + i]; }
+      return beta;
+    };
+    ridges.forEach((ridge, ri) => {
+      const seedErr: number[][] = [], seedData: number[] = [], seedFeat: number[] = [];
+      for (const N of Ns) {
+        const scale = Math.sqrt(Nmax / N);
+        const row: number[] = [];
+        for (const T of Ts) {
+          const Zs = new Float64Array(T * N);
+          for (let t = 0; t < T; t++) for (let j = 0; j < N; j++) Zs[t * N + j] = Z.data[t * Nmax + j] * scale;
+          const Zm: Matrix = { rows: T, cols: N, data: Zs };
+          const ys = y.subarray(0, T);
+          let v: Float64Array;
+          if (N <= T) {
+            const G = la.gram(Zm);                      // Z^T Z (N x N)
+            for (let j = 0; j < N; j++) G.data[j * N + j] += ridge * T;
+            v = ridge > 0 || N < T ? la.choleskySolve(G, la.matvec(la.transpose(Zm), ys)) : la.solve(Zm, Float64Array.from(ys));
+          } else {
+            const K = la.outerGram(Zm);                 // Z Z^T (T x T)
+            for (let t = 0; t < T; t++) K.data[t * T + t] += ridge * T;
+            v = la.matvec(la.transpose(Zm), la.choleskySolve(K, Float64Array.from(ys)));
+          }
+          row.push(lossOf(latentOf(v, N, scale), w));
+          opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        }
+        seedErr.push(row);
+        // T -> infinity: v = (S_N + ridge)^-1 b_N, with the features of this N (scaled)
+        const SN = new Float64Array(N * N), bN = new Float64Array(N);
+        for (let a2 = 0; a2 < N; a2++) {
+          bN[a2] = bAll[a2] * scale;
+          for (let c2 = 0; c2 < N; c2++) SN[a2 * N + c2] = S.data[a2 * Nmax + c2] * scale * scale;
+          SN[a2 * N + a2] += ridge;
+        }
+        seedData.push(lossOf(latentOf(la.choleskySolve({ rows: N, cols: N, data: SN }, bN), N, scale), w));
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+      }
       for (const T of Ts) {
+        // N -> infinity: beta = X^T (X X^T + ridge T)^-1 y on the first T samples
+        const K = new Float64Array(T * T);
+        for (let a2 = 0; a2 < T; a2++) for (let c2 = 0; c2 < T; c2++) K[a2 * T + c2] = KX.data[a2 * Tmax + c2];
+        for (let t = 0; t < T; t++) K[t * T + t] += ridge * T;
+        const alpha = la.choleskySolve({ rows: T, cols: T, data: K }, Float64Array.from(y.subarray(0, T)));
+        const beta = la.matvec(la.transpose({ rows: T, cols: M, data: X.subarray(0, T * M) }), alpha);
+        seedFeat.push(lossOf(beta, w));
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+      }
+      relErr[ri].push(seedErr);
+      dataLimit[ri].push(seedData);
+      featureLimit[ri].push(seedFeat);
+    });
+  }
+  return { Ns, Ts, ridges, relErr, dataLimit, featureLimit };
+}
+
+/**
+ * The random-feature model at one sample size T, its loss averaged over `draws` independent feature
+ * maps F for each seed's data and teacher: the model-size side of the variance-limited regime. For a
+ * single F the loss differs from its N -> infinity limit by a term of order N^(-1/2) that averages to
+ * zero over F; the mean difference, of order 1/N, needs many draws to be seen (Bahri et al.'s
+ * "variance-limited" scaling is a statement about the average over initialisations). Returns, per
+ * seed, the draw-averaged relative loss for each N and the exact N -> infinity loss of the same data.
+ */
+export function featureAveragedLoss(opts: { spectrum: ArrayLike<number>; Ns: number[]; T: number; seeds: number; draws: number; rng: Rng; ridge?: number; onProgress?: OnProgress }): { Ns: number[]; T: number; loss: number[][]; limit: number[] } {
+  const lam = Float64Array.from(opts.spectrum), M = lam.length, T = opts.T;
+  const Ns = opts.Ns.slice().sort((a, b) => a - b), Nmax = Ns[Ns.length - 1];
+  const ridge = opts.ridge ?? 0;
+  const sq = Float64Array.from(lam, Math.sqrt);
+  let total = 0;
+  for (const l of lam) total += l;
+  const lossOf = (beta: Float64Array, w: Float64Array): number => {
+    let e = 0;
+    for (let i = 0; i < M; i++) e += lam[i] * (beta[i] - w[i]) ** 2;
+    return e / total;
+  };
+  const loss: number[][] = [], limit: number[] = [];
+  let done = 0;
+  for (const r of opts.rng.forks("seed", opts.seeds)) {
+    const w = r.fork("teacher").normals(M);
+    const X = r.fork("inputs").normals(T * M);
+    for (let t = 0; t < T; t++) for (let i = 0; i < M; i++) X[t * M + i] *= sq[i];
+    const Xm: Matrix = { rows: T, cols: M, data: X };
+    const y = la.matvec(Xm, w);
+    const KX = la.outerGram(Xm);
+    for (let t = 0; t < T; t++) KX.data[t * T + t] += ridge * T;
+    limit.push(lossOf(la.matvec(la.transpose(Xm), la.choleskySolve(KX, Float64Array.from(y))), w));
+    const acc = new Float64Array(Ns.length);
+    for (const fr of r.fork("features").forks("draw", opts.draws)) {
+      const F = fr.normals(Nmax * M, 0, 1 / Math.sqrt(Nmax));
+      const Z = la.matmul(Xm, { rows: Nmax, cols: M, data: F }, { transB: true });   // T x Nmax
+      Ns.forEach((N, i) => {
+        const scale = Math.sqrt(Nmax / N);
         const Zs = new Float64Array(T * N);
         for (let t = 0; t < T; t++) for (let j = 0; j < N; j++) Zs[t * N + j] = Z.data[t * Nmax + j] * scale;
         const Zm: Matrix = { rows: T, cols: N, data: Zs };
-        const ys = y.subarray(0, T);
         let v: Float64Array;
-        if (N <= T) {
-          const G = la.gram(Zm);                      // Z^T Z (N x N)
-          for (let j = 0; j < N; j++) G.data[j * N + j] += ridge * T;
-          const b = la.matvec(la.transpose(Zm), ys);
-          v = ridge > 0 || N < T ? la.choleskySolve(G, b) : la.solve(Zm, Float64Array.from(ys));
-        } else {
-          const K = la.outerGram(Zm);                 // Z Z^T (T x T)
+        if (N > T) {
+          const K = la.outerGram(Zm);
           for (let t = 0; t < T; t++) K.data[t * T + t] += ridge * T;
-          const alpha = la.choleskySolve(K, Float64Array.from(ys));
-          v = la.matvec(la.transpose(Zm), alpha);
+          v = la.matvec(la.transpose(Zm), la.choleskySolve(K, Float64Array.from(y)));
+        } else {
+          const G = la.gram(Zm);
+          for (let j = 0; j < N; j++) G.data[j * N + j] += ridge * T;
+          v = la.choleskySolve(G, la.matvec(la.transpose(Zm), y));
         }
-        // beta = F_N^T v (latent weights); loss = (beta - w)^T Lambda (beta - w) + sigma^2
-        const beta = new Float64Array(M);
-        for (let j = 0; j < N; j++) { const c = v[j] * scale; if (c !== 0) for (let i = 0; i < M; i++) beta[i] += c * F[j * M + i]; }
-        let e = 0;
-        for (let i = 0; i < M; i++) e += lam[i] * (beta[i] - w[i]) ** 2;
-        row.push((e + sigma * sigma) / total);
-        opts.onProgress?.({ done: ++done, total: opts.seeds * Ns.length * Ts.length, label: "random-feature fits" });
-      }
-      seedErr.push(row);
+        const vs = Float64Array.from(v, (x) => x * scale);
+        const beta = la.matmul({ rows: N, cols: M, data: F.subarray(0, N * M) }, { rows: N, cols: 1, data: vs }, { transA: true }).data;
+        acc[i] += lossOf(beta, w) / opts.draws;
+      });
+      opts.onProgress?.({ done: ++done, total: opts.seeds * opts.draws, label: "feature draws" });
     }
-    relErr.push(seedErr);
+    loss.push(Array.from(acc));
   }
-  return { Ns, Ts, relErr };
+  return { Ns, T, loss, limit };
+}
+
+/**
+ * A learning curve on real data, to compare with the exponent of the data's spectrum (chapter 10,
+ * back to chapters 04-05): the rows of `X` are a pool treated as the population (centred here); its
+ * covariance Sigma has eigenvalues `eigenvalues`. For each seed a random linear teacher w ~ N(0, I_d)
+ * (so the target power in each eigen-direction is proportional to its eigenvalue) and a random order
+ * of the pool; ridgeless (minimum-norm) regression on the first n rows for each n; the excess test
+ * error (w_hat - w)^T Sigma (w_hat - w) relative to w^T Sigma w. Returns errors[seed][i] for ns[i].
+ */
+export function pooledLearningCurve(opts: { X: Matrix; ns: number[]; seeds: number; rng: Rng; onProgress?: OnProgress }): { eigenvalues: Float64Array; errors: number[][] } {
+  const { rows: n0, cols: d } = opts.X;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n0; i++) for (let k = 0; k < d; k++) mean[k] += opts.X.data[i * d + k] / n0;
+  const Xc = new Float64Array(n0 * d);
+  for (let i = 0; i < n0; i++) for (let k = 0; k < d; k++) Xc[i * d + k] = opts.X.data[i * d + k] - mean[k];
+  const Sigma = la.gram({ rows: n0, cols: d, data: Xc });
+  for (let k = 0; k < d * d; k++) Sigma.data[k] /= n0;
+  const eigenvalues = Float64Array.from(la.eigvalsh(Sigma)).sort().reverse();
+  const nMax = Math.max(...opts.ns);
+  const errors: number[][] = [];
+  let s = 0;
+  for (const r of opts.rng.forks("seed", opts.seeds)) {
+    const w = r.fork("teacher").normals(d);
+    const order = r.fork("order").permutation(n0);
+    const Xn = new Float64Array(nMax * d);
+    for (let i = 0; i < nMax; i++) Xn.set(Xc.subarray(order[i] * d, (order[i] + 1) * d), i * d);
+    const y = la.matvec({ rows: nMax, cols: d, data: Xn }, w);
+    const K = la.outerGram({ rows: nMax, cols: d, data: Xn });
+    const Sw = la.matvec(Sigma, w);
+    let power = 0;
+    for (let k = 0; k < d; k++) power += w[k] * Sw[k];
+    const row: number[] = [];
+    for (const n of opts.ns) {
+      const Kn = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = K.data[i * nMax + j];
+      const alpha = la.choleskySolve({ rows: n, cols: n, data: Kn }, Float64Array.from(y.subarray(0, n)));
+      const wh = la.matvec(la.transpose({ rows: n, cols: d, data: Xn.subarray(0, n * d) }), alpha);
+      const diff = Float64Array.from(wh, (v, k) => v - w[k]);
+      const Sd = la.matvec(Sigma, diff);
+      let e = 0;
+      for (let k = 0; k < d; k++) e += diff[k] * Sd[k];
+      row.push(e / power);
+    }
+    errors.push(row);
+    opts.onProgress?.({ done: ++s, total: opts.seeds, label: "learning curves" });
+  }
+  return { eigenvalues, errors };
 }
 
 // ------------------------------------------------------------------------- Sharma & Kaplan

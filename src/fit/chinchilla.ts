@@ -231,12 +231,17 @@ export function bootstrapChinchilla(
   return { fit, draws, ci, se, level };
 }
 
-/** A statistic of the law (e.g. law => beta / (alpha + beta)) over the bootstrap draws: estimate, s.e., interval. */
-export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number] } {
-  const v = boot.draws.map(stat).filter(Number.isFinite);
+/**
+ * A statistic of the law (e.g. law => beta / (alpha + beta)) over the bootstrap draws: estimate, s.e.,
+ * percentile interval, and how many draws gave no finite value (e.g. a compute-optimal size for a draw
+ * whose exponents came out negative); those are left out.
+ */
+export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number]; undefinedDraws: number } {
+  const safe = (l: ChinchillaLaw): number => { try { return stat(l); } catch { return NaN; } };
+  const v = boot.draws.map(safe).filter(Number.isFinite);
   const m = v.reduce((s, x) => s + x, 0) / v.length;
   const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
-  return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level) };
+  return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level), undefinedDraws: boot.draws.length - v.length };
 }
 
 // ------------------------------------------------------------------------- approach 2: IsoFLOP profiles
@@ -292,4 +297,51 @@ export function approach2Exponent(minima: readonly IsoflopMinimum[]): { a: numbe
   for (let i = 0; i < x.length; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
   const a = sxy / sxx;
   return { a, prefactor: Math.exp(my - a * mx) };
+}
+
+/**
+ * Group runs into IsoFLOP profiles: runs whose compute 6 N D agrees within a factor (1 + relTol) with
+ * the group's first run (sorted by compute) form one profile. Returns profiles with >= minSize runs.
+ */
+export function isoflopGroups<T extends ScalingRun>(runs: readonly T[], opts: { relTol?: number; minSize?: number; flopsPerParamToken?: number } = {}): { C: number; runs: T[] }[] {
+  const k = opts.flopsPerParamToken ?? 6, tol = opts.relTol ?? 0.05, minSize = opts.minSize ?? 3;
+  const sorted = runs.slice().sort((p, q) => p.N * p.D - q.N * q.D);
+  const groups: { C: number; runs: T[] }[] = [];
+  for (const r of sorted) {
+    const C = k * r.N * r.D;
+    const g = groups[groups.length - 1];
+    if (g && C <= g.C * (1 + tol)) g.runs.push(r);
+    else groups.push({ C, runs: [r] });
+  }
+  for (const g of groups) g.C = Math.exp(g.runs.reduce((s, r) => s + Math.log(k * r.N * r.D), 0) / g.runs.length);
+  return groups.filter((g) => g.runs.length >= minSize);
+}
+
+/**
+ * Approach 2 with a bootstrap: the minimum of every IsoFLOP profile (parabola in log N), the exponent
+ * a of N_opt ~ C^a across profiles, and its interval from B resamples of the runs within each profile
+ * (a resample whose parabola has no minimum is redrawn, at most 20 times).
+ */
+export function bootstrapApproach2(profiles: readonly { C: number; runs: readonly ScalingRun[] }[], opts: { rng: Rng; B?: number; level?: number }): {
+  minima: IsoflopMinimum[]; a: number; prefactor: number; se: number; ci: [number, number]; draws: number[];
+} {
+  const minimaOf = (sets: readonly (readonly ScalingRun[])[]): IsoflopMinimum[] =>
+    sets.map((rs, i) => isoflopMinimum(profiles[i].C, rs.map((r) => r.N), rs.map((r) => r.L)));
+  const minima = minimaOf(profiles.map((p) => p.runs));
+  const { a, prefactor } = approach2Exponent(minima);
+  const B = opts.B ?? 200, draws: number[] = [];
+  for (let b = 0; b < B; b++) {
+    const r = opts.rng.fork(`resample ${b}`);
+    for (let tries = 0; tries < 20; tries++) {
+      const sets = profiles.map((p) => Array.from({ length: p.runs.length }, () => p.runs[r.int(p.runs.length)]));
+      try {
+        if (sets.some((s) => new Set(s.map((x) => x.N)).size < 3)) continue;
+        draws.push(approach2Exponent(minimaOf(sets)).a);
+        break;
+      } catch { /* no interior minimum in this resample: draw again */ }
+    }
+  }
+  const m = draws.reduce((s, x) => s + x, 0) / draws.length;
+  const se = Math.sqrt(draws.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, draws.length - 1));
+  return { minima, a, prefactor, se, ci: percentileInterval(draws, opts.level ?? 0.95), draws };
 }

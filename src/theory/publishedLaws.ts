@@ -130,3 +130,21 @@ export const muennighoff = {
   optimalExample: { budgetN: 8.67e9, budgetD: 178e9, U: 25e9, N: 6.8e9, D: 227e9 },
   source: { ...muennighoffPaper, where: "Section 5 (data-constrained scaling laws) and Appendix; code and constants in huggingface/datablations", confirmed: "constants and reference losses read from the authors' repository README" } as Source,
 };
+
+/** One row per published law and constant set: the form, the constants, where they come from. */
+export function publishedLawRows(): { law: string; form: string; constants: string; source: string; confirmed: string }[] {
+  const fmt = (v: number): string => (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2 ? v.toExponential(2) : String(Number(v.toPrecision(4))));
+  const cite = (s: Source): string => `${s.paper.split(",")[0]}, arXiv ${s.arxiv}, ${s.where}`;
+  const chin = (l: ChinchillaLaw): string => `E = ${fmt(l.E)}, A = ${fmt(l.A)}, B = ${fmt(l.B)}, α = ${fmt(l.alpha)}, β = ${fmt(l.beta)}`;
+  return [
+    { law: "Kaplan: L(N)", form: "(N_c / N)^α_N", constants: `α_N = ${kaplan.N.alpha}, N_c = ${fmt(kaplan.N.Xc)}`, source: cite(kaplan.N.source), confirmed: kaplan.N.source.confirmed },
+    { law: "Kaplan: L(D)", form: "(D_c / D)^α_D", constants: `α_D = ${kaplan.D.alpha}, D_c = ${fmt(kaplan.D.Xc)}`, source: cite(kaplan.D.source), confirmed: kaplan.D.source.confirmed },
+    { law: "Kaplan: L(C_min)", form: "(C_c / C_min)^α_C (PF-days)", constants: `α_C = ${kaplan.Cmin.alpha}, C_c = ${fmt(kaplan.Cmin.Xc)}`, source: cite(kaplan.Cmin.source), confirmed: kaplan.Cmin.source.confirmed },
+    { law: "Kaplan: L(N, D)", form: "[(N_c/N)^(α_N/α_D) + D_c/D]^α_D", constants: `α_N = ${kaplan.ND.alphaN}, α_D = ${kaplan.ND.alphaD}, N_c = ${fmt(kaplan.ND.Nc)}, D_c = ${fmt(kaplan.ND.Dc)}`, source: cite(kaplan.ND.source), confirmed: kaplan.ND.source.confirmed },
+    { law: "Kaplan: frontier", form: "N ∝ C^a, D ∝ C^b", constants: `a = ${kaplan.frontier.N}, b = ${kaplan.frontier.D}`, source: cite(kaplan.frontier.source), confirmed: kaplan.frontier.source.confirmed },
+    { law: "Chinchilla (approach 3), printed", form: "E + A/N^α + B/D^β", constants: chin(chinchilla.rounded), source: cite(chinchilla.roundedSource), confirmed: chinchilla.roundedSource.confirmed },
+    { law: "Chinchilla (approach 3), unrounded", form: "E + A/N^α + B/D^β", constants: chin(chinchilla.unrounded), source: cite(chinchilla.unroundedSource), confirmed: chinchilla.unroundedSource.confirmed },
+    { law: "Besiroglu et al. refit", form: "E + A/N^α + B/D^β", constants: chin(besiroglu.law), source: cite(besiroglu.source), confirmed: besiroglu.source.confirmed },
+    { law: "Muennighoff et al. (data-constrained)", form: "E + A/N'^α + B/D'^β, D' = U + U R*_D (1 - e^(-R/R*_D))", constants: `${chin(muennighoff.law)}, R*_D = ${fmt(muennighoff.law.RstarD)}, R*_N = ${fmt(muennighoff.law.RstarN)}`, source: cite(muennighoff.source), confirmed: muennighoff.source.confirmed },
+  ];
+}

@@ -143,3 +143,22 @@ export function dataConstrainedLoss(law: DataConstrainedLaw, N: number, D: numbe
   const Np = effectiveRepeated(UN, RN, law.RstarN);
   return law.E + law.A / Np ** law.alpha + law.B / Dp ** law.beta;
 }
+
+/**
+ * A law with the same compute-optimal frontier N_opt(C) as `law` (same a = beta/(alpha+beta) and same
+ * G) but exponents alpha, beta multiplied by k, and A, B chosen so that both laws also give the same
+ * loss on the frontier at the budget `Cref`. IsoFLOP minima (approach 2) cannot tell the two apart;
+ * their IsoFLOP profiles differ away from the minima (sharper for k > 1).
+ */
+export function sameFrontierLaw(law: ChinchillaLaw, k: number, Cref: number, flopsPerParamToken = 6): ChinchillaLaw {
+  if (!(k > 0)) throw new RangeError(`sameFrontierLaw: k must be positive, got ${k}`);
+  const s = law.alpha + law.beta;
+  const G = ((law.alpha * law.A) / (law.beta * law.B)) ** (1 / s);
+  const alpha = k * law.alpha, beta = k * law.beta;
+  // G' = G  <=>  A'/B' = (beta/alpha) G^(alpha'+beta')
+  const r = (law.beta / law.alpha) * G ** (alpha + beta);
+  const reducible = computeOptimal(law, Cref, flopsPerParamToken).L - law.E;
+  const c = (alpha * beta) / (alpha + beta);
+  const B = (reducible * (Cref / flopsPerParamToken) ** c) / (r * G ** -alpha + G ** beta);
+  return { E: law.E, A: r * B, B, alpha, beta };
+}

@@ -37,15 +37,31 @@ test("random-feature closed form: its limits are the known results", () => {
 
 test("random-feature closed form against simulation (ridge and ridgeless, both sides of N = T)", () => {
   const spec = powerLawSpectrum(1500, 1);
-  for (const ridge of [0, 1e-3]) {
-    const sim = simulateRandomFeatureScaling({ spectrum: spec, Ns: [48, 192], Ts: [96, 384], seeds: 12, rng: new Rng(7), ridge, sigma: 0.05 });
+  const sim = simulateRandomFeatureScaling({ spectrum: spec, Ns: [48, 192], Ts: [96, 384], seeds: 12, rng: new Rng(7), ridges: [0, 1e-3], sigma: 0.05 });
+  const total = spec.reduce((a, b) => a + b, 0);
+  const meanSe = (v: number[]): [number, number] => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return [m, Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1) / v.length)];
+  };
+  sim.ridges.forEach((ridge, ri) => {
     sim.Ns.forEach((N, i) => sim.Ts.forEach((T, j) => {
-      const v = sim.relErr.map((s) => s[i][j]);
+      const v = sim.relErr[ri].map((s) => s[i][j]);
       const m = v.reduce((a, b) => a + b, 0) / v.length;
       const se = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1) / v.length);
       const th = randomFeatureScalingPoint({ spectrum: spec, N, T, ridge, sigma: 0.05 }).relativeLoss;
       // within 4 standard errors plus 8% (the formula is exact only as N, T -> infinity)
       assert.ok(Math.abs(m - th) <= 4 * se + 0.08 * th, `ridge ${ridge}, N ${N}, T ${T}: simulation ${m} ± ${se}, theory ${th}`);
     }));
-  }
+    // the exact limits: T -> infinity at fixed N, N -> infinity at fixed T
+    sim.Ns.forEach((N, i) => {
+      const [m, se] = meanSe(sim.dataLimit[ri].map((s) => s[i]));
+      const th = randomFeatureScalingPoint({ spectrum: spec, N, T: 1e12, ridge, sigma: 0.05 }).relativeLoss;
+      assert.ok(Math.abs(m - th) <= 4 * se + 0.08 * th, `T = inf, N ${N}: ${m} ± ${se} vs ${th}`);
+    });
+    sim.Ts.forEach((T, j) => {
+      const [m, se] = meanSe(sim.featureLimit[ri].map((s) => s[j]));
+      const th = (learningCurvePoint({ eigenvalues: spec, targetPower: spec, ridge: ridge * T, sigma: 0.05 }, T).error + 0.05 ** 2) / total;
+      assert.ok(Math.abs(m - th) <= 4 * se + 0.08 * th, `N = inf, T ${T}: ${m} ± ${se} vs ${th}`);
+    });
+  });
 });
