@@ -6,10 +6,11 @@
  *   random       seeded generators (`Rng`, named forks)
  *   data         generators: Gaussian data with any spectrum, teachers, random matrices, MNIST subsets
  *   models       estimators: ridge / min-norm regression, random features, kernels, kernel regression
- *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels
+ *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels,
+ *                many small networks trained at once (scaling studies)
  *   experiments  the chapters' sweeps and Monte-Carlo studies
- *   theory       closed forms
- *   fit          power laws and spectra with bootstrap intervals
+ *   theory       closed forms (and the published scaling laws as data)
+ *   fit          power laws, spectra and scaling laws L(N, D) with bootstrap intervals; L-BFGS
  *   stats        means, standard errors, quantiles, bootstraps, z-scores
  *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
  * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live

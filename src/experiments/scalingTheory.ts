@@ -24,9 +24,9 @@ export interface RandomFeatureSimulation {
   ridges: number[];
   /** relErr[r][s][i][j]: ridge r, seed s, N = Ns[i], T = Ts[j]: test loss on noisy labels / target variance. */
   relErr: number[][][][];
-  /** dataLimit[r][s][i]: the same model with infinitely many samples (T -> infinity), exactly. */
+  /** dataLimit[r][s][i]: the same model with infinitely many samples (T -> infinity), exactly (NaN beyond `limitsUpTo`). */
   dataLimit: number[][][];
-  /** featureLimit[r][s][j]: infinitely many features (N -> infinity: regression on the latent x), exactly. */
+  /** featureLimit[r][s][j]: infinitely many features (N -> infinity: regression on the latent x), exactly (NaN beyond `limitsUpTo`). */
   featureLimit: number[][][];
 }
 
@@ -39,7 +39,8 @@ export interface RandomFeatureSimulation {
  * (N > T). The test loss is exact: (beta - w)^T Lambda (beta - w) + sigma^2 with beta = F^T v, reported
  * relative to sum_I lambda_I. Also returned, per seed and ridge, exactly: the T -> infinity limit of each
  * N (population ridge on the features) and the N -> infinity limit of each T (ridge(less) regression on
- * the latent inputs themselves, since F^T F -> I).
+ * the latent inputs themselves, since F^T F -> I), for N and T up to `limitsUpTo` (default: all; the
+ * limits of the largest sizes cost as much as the grid itself).
  */
 export function simulateRandomFeatureScaling(opts: {
   spectrum: ArrayLike<number>;
@@ -49,12 +50,15 @@ export function simulateRandomFeatureScaling(opts: {
   rng: Rng;
   ridges?: number[];
   sigma?: number;
+  limitsUpTo?: number;
   onProgress?: OnProgress;
 }): RandomFeatureSimulation {
   const lam = Float64Array.from(opts.spectrum), M = lam.length;
   const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
   const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
   const ridges = opts.ridges ?? [0], sigma = opts.sigma ?? 0, s2 = sigma * sigma;
+  const upTo = opts.limitsUpTo ?? Infinity;
+  const nL = Ns.filter((N) => N <= upTo).pop() ?? 0, tL = Ts.filter((T) => T <= upTo).pop() ?? 0;
   const sq = Float64Array.from(lam, Math.sqrt);
   let total = 0;
   for (const l of lam) total += l;
@@ -74,14 +78,14 @@ export function simulateRandomFeatureScaling(opts: {
     const noise = sigma > 0 ? r.fork("noise").normals(Tmax, 0, sigma) : null;
     for (let t = 0; t < Tmax; t++) { let s = 0; for (let i = 0; i < M; i++) s += X[t * M + i] * w[i]; y[t] = s + (noise ? noise[t] : 0); }
     const F = r.fork("features").normals(Nmax * M, 0, 1 / Math.sqrt(Nmax));
-    const Xm: Matrix = { rows: Tmax, cols: M, data: X }, Fm: Matrix = { rows: Nmax, cols: M, data: F };
-    const Z = la.matmul(Xm, Fm, { transB: true });                 // Tmax x Nmax: features of every sample
-    const KX = la.outerGram(Xm);                                   // Tmax x Tmax: latent kernel (N -> infinity)
-    // population quantities of the features: S = F Lambda F^T (Nmax x Nmax), b = F Lambda w
-    const FL = new Float64Array(Nmax * M);
-    for (let j = 0; j < Nmax; j++) for (let i = 0; i < M; i++) FL[j * M + i] = F[j * M + i] * lam[i];
-    const S = la.matmul({ rows: Nmax, cols: M, data: FL }, Fm, { transB: true });
-    const bAll = la.matvec({ rows: Nmax, cols: M, data: FL }, w);
+    const Z = la.matmul({ rows: Tmax, cols: M, data: X }, { rows: Nmax, cols: M, data: F }, { transB: true }); // Tmax x Nmax
+    // latent kernel of the first tL samples (N -> infinity limit)
+    const KX = tL > 0 ? la.outerGram({ rows: tL, cols: M, data: X.subarray(0, tL * M) }) : null;
+    // population quantities of the first nL features: S = F Lambda F^T, b = F Lambda w (T -> infinity limit)
+    const FL = new Float64Array(nL * M);
+    for (let j = 0; j < nL; j++) for (let i = 0; i < M; i++) FL[j * M + i] = F[j * M + i] * lam[i];
+    const S = nL > 0 ? la.matmul({ rows: nL, cols: M, data: FL }, { rows: nL, cols: M, data: F.subarray(0, nL * M) }, { transB: true }) : null;
+    const bAll = nL > 0 ? la.matvec({ rows: nL, cols: M, data: FL }, w) : null;
     const latentOf = (v: Float64Array, N: number, scale: number): Float64Array => {
       const beta = new Float64Array(M);
       for (let j = 0; j < N; j++) { const c = v[j] * scale; if (c !== 0) for (let i = 0; i < M; i++) beta[i] += c * F[j * M + i]; }
@@ -111,25 +115,27 @@ export function simulateRandomFeatureScaling(opts: {
           opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
         }
         seedErr.push(row);
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        if (!S || !bAll || N > nL) { seedData.push(NaN); continue; }
         // T -> infinity: v = (S_N + ridge)^-1 b_N, with the features of this N (scaled)
         const SN = new Float64Array(N * N), bN = new Float64Array(N);
         for (let a2 = 0; a2 < N; a2++) {
           bN[a2] = bAll[a2] * scale;
-          for (let c2 = 0; c2 < N; c2++) SN[a2 * N + c2] = S.data[a2 * Nmax + c2] * scale * scale;
+          for (let c2 = 0; c2 < N; c2++) SN[a2 * N + c2] = S.data[a2 * nL + c2] * scale * scale;
           SN[a2 * N + a2] += ridge;
         }
         seedData.push(lossOf(latentOf(la.choleskySolve({ rows: N, cols: N, data: SN }, bN), N, scale), w));
-        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
       }
       for (const T of Ts) {
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        if (!KX || T > tL) { seedFeat.push(NaN); continue; }
         // N -> infinity: beta = X^T (X X^T + ridge T)^-1 y on the first T samples
         const K = new Float64Array(T * T);
-        for (let a2 = 0; a2 < T; a2++) for (let c2 = 0; c2 < T; c2++) K[a2 * T + c2] = KX.data[a2 * Tmax + c2];
+        for (let a2 = 0; a2 < T; a2++) for (let c2 = 0; c2 < T; c2++) K[a2 * T + c2] = KX.data[a2 * tL + c2];
         for (let t = 0; t < T; t++) K[t * T + t] += ridge * T;
         const alpha = la.choleskySolve({ rows: T, cols: T, data: K }, Float64Array.from(y.subarray(0, T)));
         const beta = la.matvec(la.transpose({ rows: T, cols: M, data: X.subarray(0, T * M) }), alpha);
         seedFeat.push(lossOf(beta, w));
-        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
       }
       relErr[ri].push(seedErr);
       dataLimit[ri].push(seedData);
