@@ -26,8 +26,9 @@
  * Each member is the network of the spec { inputDim: its input columns, hidden: [width], activation }
  * in the standard parameterization, initialised exactly as `train.network(spec, { rng })` would
  * (same named forks of `rng`, same variances). The forward and backward passes are written out by
- * hand (a one-hidden-layer network has a three-line gradient), which halves the op count of the
- * autodiff tape; Adam is the lab's (`train.createOptimizer`) formula with a per-unit learning rate.
+ * hand (a one-hidden-layer network has a three-line gradient), with fewer ops than the autodiff
+ * tape records; Adam is the lab's formula (`train.createOptimizer`) with a per-unit learning rate and
+ * its bias corrections folded into that rate.
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import { tfReady } from "../tf";
