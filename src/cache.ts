@@ -360,6 +360,31 @@ export function keyOf(id: string | object, compute: Compute<unknown>, opts: Cach
   return buildKey(id, compute, opts).key;
 }
 
+/**
+ * Whether `cached(id, compute, opts)` would return a stored result now (without computing anything):
+ * false when the cache is ignored (GENLAB_NO_CACHE=1 or opts.ignore), the computation cannot be keyed,
+ * or no valid entry exists. A study that trains many runs at once uses it to find the runs still to
+ * do, trains those together, then stores each with `cached` (experiments/scalingStudy.ts).
+ */
+export function isCached(id: string | object, compute: Compute<unknown>, opts: CacheOptions = {}): boolean {
+  if (opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase())) return false;
+  let key: CacheKey;
+  try {
+    key = buildKey(id, compute, opts).key;
+  } catch (e) {
+    if (e instanceof Unkeyable) return false;
+    throw e;
+  }
+  const file = path.join(cacheDir(opts), `${key.hash}.json`);
+  if (!fs.existsSync(file)) return false;
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, "utf8"), decodeValue) as { canonical?: string };
+    return stored.canonical === key.canonical;
+  } catch {
+    return false;
+  }
+}
+
 /** The hash of the older form's key (a configuration and a version), without code. */
 export function cacheKey(key: unknown, version = ""): string {
   const text = stableStringify({ key, version, package: libraryVersion(), env: computeEnvironment() });

@@ -7,10 +7,11 @@
  *   data         generators: Gaussian data with any spectrum, teachers, random matrices, MNIST subsets
  *   models       estimators: ridge / min-norm regression, random features, kernels, kernel regression
  *   train        networks: specs (SP / NTK / muP), the training loop, optimizers, empirical kernels,
- *                curvature (Hessian-vector products, sharpness), how far training moved weights and kernels
+ *                curvature (Hessian-vector products, sharpness), how far training moved weights and kernels,
+ *                many small networks trained at once (scaling studies)
  *   experiments  the chapters' sweeps and Monte-Carlo studies
- *   theory       closed forms
- *   fit          power laws and spectra with bootstrap intervals
+ *   theory       closed forms (and the published scaling laws as data)
+ *   fit          power laws, spectra and scaling laws L(N, D) with bootstrap intervals; L-BFGS
  *   stats        means, standard errors, quantiles, bootstraps, z-scores
  *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
  * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live
@@ -32,5 +33,5 @@ export type { Figure, DataFrame, Series, LiveDisplay } from "./show";
 export type { Progress, OnProgress } from "./progress";
 export type { Activation } from "./activations";
 export * as check from "./check";
-export { cached, keyOf, clearCache } from "./cache";
+export { cached, isCached, keyOf, clearCache } from "./cache";
 export { tf, tfReady, backendInfo, describeBackend } from "./tf";

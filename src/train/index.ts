@@ -12,6 +12,7 @@
  * - measures.ts: relative change of the weights (per layer, overall) and of a kernel during training
  * - layerStats.ts: pre-activation statistics across initialisations (variance per layer, its ratio, excess kurtosis)
  * - gradientNoise.ts: the gradient noise scale B_simple from exact per-example gradient norms
+ * - ensemble.ts: many small one-hidden-layer networks trained at once as one batched program (scaling studies)
  */
 export { resolveSpec, layerPlans, parameterCount } from "./spec";
 export type { NetworkSpec, FullSpec, LayerPlan, LrScale, Parameterization, InitKind } from "./spec";
@@ -39,3 +40,5 @@ export { layerStatistics, ratioOfMeans, poolKurtosis } from "./layerStats";
 export type { LayerStatistics, Estimate } from "./layerStats";
 export { gradientNoise } from "./gradientNoise";
 export type { GradientNoise } from "./gradientNoise";
+export { trainEnsemble } from "./ensemble";
+export type { EnsembleMember, EnsembleBatch, EnsembleOptions, EnsembleResult, EnsembleMemberResult } from "./ensemble";

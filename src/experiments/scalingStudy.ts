@@ -1,0 +1,139 @@
+/**
+ * Chapter 09: our own scaling study. A family of one-hidden-layer ReLU networks (students) of several
+ * widths learns a teacher-student task on a low-dimensional data manifold (`data.manifoldTask`), each
+ * for several data budgets, single-epoch: every update sees `batch` fresh samples, so a run of S
+ * steps uses D = S * batch samples and C = 6 N D FLOPs, as in the language-model studies (each
+ * sample costs about 2N FLOPs forward and 4N backward). Every run has its own cosine learning-rate
+ * schedule over its own budget (Hoffmann et al.'s point against Kaplan et al.: a schedule longer than
+ * the run overestimates the loss of short runs).
+ *
+ * The loss reported is the expected squared error on a fresh noisy sample, (f_hat - f)^2 averaged
+ * over a test set plus the label-noise variance sigma^2: so the irreducible loss E of the Chinchilla
+ * form is known (sigma^2), as the entropy of text is not.
+ *
+ * Caching: every finished run is stored on its own with `cached`, keyed by its configuration (task,
+ * width, steps, batch, optimizer, schedule, seed stream). A rerun finds the stored runs, trains only
+ * the missing ones (all missing runs of one seed together, as one `train.trainEnsemble` program), and
+ * stores each; growing the grid trains only the new runs. A run's result does not depend on which
+ * others were trained beside it (up to float32 rounding in the shared matrix products).
+ */
+import type { Rng } from "../random";
+import type { OnProgress } from "../progress";
+import { cached, isCached } from "../cache";
+import { manifoldTask, ManifoldTaskOptions } from "../data/manifold";
+import { trainEnsemble, EnsembleMember } from "../train/ensemble";
+import type { Schedule } from "../train/schedules";
+import { parameterCount } from "../train/spec";
+
+export interface ScalingStudyConfig {
+  /** The task (intrinsic dimension d, input dimension, teacher, label noise sigma). */
+  task: ManifoldTaskOptions;
+  /** Student hidden widths. */
+  widths: number[];
+  /** Data budgets, in optimizer steps (D = steps * batch samples). */
+  steps: number[];
+  /** Fresh samples per step. */
+  batch: number;
+  /** Adam learning rate and schedule (default cosine to 10% after a 10-step warm-up, as Hoffmann et al.). */
+  lr: number;
+  schedule?: Schedule;
+  /** Independent repetitions (data stream, initialisation and test set per seed; one teacher). */
+  seeds: number;
+  /** Test points per seed (default 4096). */
+  testSize?: number;
+}
+
+/** One finished run. */
+export interface ScalingRunRecord {
+  seed: number;
+  width: number;
+  steps: number;
+  /** Trainable parameters N, training samples D = steps * batch, compute C = 6 N D. */
+  N: number;
+  D: number;
+  C: number;
+  /** Expected test loss on noisy labels: test MSE against the clean teacher + sigma^2. */
+  loss: number;
+  /** Test MSE against the clean teacher (loss - sigma^2). */
+  excess: number;
+  /** Mean minibatch training loss over the last 10% of the run. */
+  trainLoss: number;
+}
+
+const DEFAULT_SCHEDULE: Schedule = { kind: "cosine", warmup: 10, final: 0.1 };
+
+/** Per-run identity for the cache: everything that decides its result. */
+function runKey(cfg: ScalingStudyConfig, streamPath: string, seed: number, width: number, steps: number): object {
+  return {
+    exp: "scaling-study-run", task: cfg.task, batch: cfg.batch, lr: cfg.lr, schedule: cfg.schedule ?? DEFAULT_SCHEDULE,
+    testSize: cfg.testSize ?? 4096, stream: streamPath, seed, width, steps,
+  };
+}
+
+/**
+ * Train (or reuse) every run of the grid widths x steps x seeds; returns one record per run (plain
+ * data). Streams: the teacher from rng.fork("task"); for seed s, rng.fork(`seed ${s}`) gives the
+ * data stream (fork "stream"), the test set (fork "test") and each run's initialisation
+ * (fork `width ${w} steps ${S}`).
+ */
+export async function scalingStudy(cfg: ScalingStudyConfig, opts: { rng: Rng; onProgress?: OnProgress; cache?: boolean }): Promise<ScalingRunRecord[]> {
+  const useCache = opts.cache ?? true;
+  const task = manifoldTask(cfg.task, opts.rng.fork("task"));
+  const sigma2 = (cfg.task.sigma ?? 0) ** 2;
+  const nTest = cfg.testSize ?? 4096;
+  const schedule = cfg.schedule ?? DEFAULT_SCHEDULE;
+  const grid: { seed: number; width: number; steps: number }[] = [];
+  for (let s = 0; s < cfg.seeds; s++) for (const width of cfg.widths) for (const steps of cfg.steps) grid.push({ seed: s, width, steps });
+  const keyOfRun = (r: { seed: number; width: number; steps: number }): object =>
+    runKey(cfg, opts.rng.fork(`seed ${r.seed}`).path, r.seed, r.width, r.steps);
+
+  // the runs trained in this call, by "seed width steps"
+  const fresh = new Map<string, ScalingRunRecord>();
+  const label = (r: { seed: number; width: number; steps: number }): string => `${r.seed} ${r.width} ${r.steps}`;
+  // what the cache stores for a run: the freshly trained record (or, if a stored entry turned out
+  // unreadable, the run trained alone)
+  const trainedOrTrain = async (scalingRunSpec: { seed: number; width: number; steps: number }): Promise<ScalingRunRecord> =>
+    fresh.get(label(scalingRunSpec)) ?? (await trainSeed(scalingRunSpec.seed, [scalingRunSpec]))[0];
+
+  const trainSeed = async (seed: number, runs: { seed: number; width: number; steps: number }[]): Promise<ScalingRunRecord[]> => {
+    const sr = opts.rng.fork(`seed ${seed}`);
+    const test = task.sample(nTest, sr.fork("test"));
+    const stream = sr.fork("stream");
+    const chunkSteps = Math.max(1, Math.floor(65536 / cfg.batch));
+    let chunk = -1, cur: { x: Float32Array; y: Float32Array } | null = null;
+    const members: EnsembleMember[] = runs.map((r) => ({ width: r.width, steps: r.steps, rng: sr.fork(`width ${r.width} steps ${r.steps}`) }));
+    const res = await trainEnsemble({
+      inputDim: cfg.task.inputDim, members, optimizer: { lr: cfg.lr }, schedule,
+      batch: (t) => {
+        const c = Math.floor(t / chunkSteps);
+        if (c !== chunk) { chunk = c; cur = task.sample(chunkSteps * cfg.batch, stream.fork(`chunk ${c}`)); }
+        const o = (t - c * chunkSteps) * cfg.batch;
+        const b = cur as { x: Float32Array; y: Float32Array };
+        return { x: b.x.subarray(o * cfg.task.inputDim, (o + cfg.batch) * cfg.task.inputDim), y: b.y.subarray(o, o + cfg.batch), rows: cfg.batch };
+      },
+      test: { x: test.x, y: test.f, rows: nTest },
+      onProgress: opts.onProgress ? (p) => opts.onProgress!({ ...p, label: `seed ${seed}: ${runs.length} runs at once` }) : undefined,
+    });
+    return runs.map((r, k) => {
+      const m = res.members[k];
+      const N = parameterCount({ inputDim: cfg.task.inputDim, hidden: [r.width] });
+      const D = r.steps * cfg.batch;
+      return { seed: r.seed, width: r.width, steps: r.steps, N, D, C: 6 * N * D, loss: m.testLoss + sigma2, excess: m.testLoss, trainLoss: m.trainLoss };
+    });
+  };
+
+  // 1. which runs are missing; 2. train them, one ensemble per seed; 3. store and collect every run
+  // (the two closures below must read the same, character for character: their source is part of the key)
+  const missing = useCache ? grid.filter((scalingRunSpec) => !isCached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec))) : grid;
+  for (let s = 0; s < cfg.seeds; s++) {
+    const todo = missing.filter((r) => r.seed === s);
+    if (todo.length === 0) continue;
+    for (const rec of await trainSeed(s, todo)) fresh.set(label(rec), rec);
+  }
+  const out: ScalingRunRecord[] = [];
+  for (const scalingRunSpec of grid) {
+    out.push(useCache ? await cached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec), { quiet: true }) : (fresh.get(label(scalingRunSpec)) as ScalingRunRecord));
+  }
+  if (useCache) console.log(`scaling study: ${grid.length - missing.length} of ${grid.length} runs reused from the cache, ${missing.length} trained`);
+  return out;
+}

@@ -1,0 +1,347 @@
+/**
+ * Fitting L(N, D) = E + A / N^alpha + B / D^beta the way Hoffmann et al. (arXiv 2203.15556, approach 3,
+ * Section 3.3 and Appendix D.2) do, with the corrections of Besiroglu et al. (arXiv 2404.10102):
+ *
+ * - parameterise A = e^a, B = e^b, E = e^e and minimise over theta = (a, b, e, alpha, beta)
+ *     sum_i Huber_delta( LSE(a - alpha log N_i, b - beta log D_i, e) - log L_i ),   delta = 1e-3,
+ *   where LSE is log-sum-exp, so the model is compared with the data in log space and the Huber
+ *   loss (quadratic within delta, linear beyond) makes the fit robust to outlying runs;
+ * - L-BFGS (`lbfgs`) from every point of a grid of initialisations, keeping the best optimum;
+ * - the losses are SUMMED over points: Besiroglu et al. found that Hoffmann et al.'s averaging shrank
+ *   the objective so much that L-BFGS stopped before converging;
+ * - intervals by the bootstrap: resample the runs with replacement and refit (`bootstrapChinchilla`).
+ *
+ * Also here: the minimum of one IsoFLOP profile by a parabola in log N (approach 2), and approach 2's
+ * exponent a of N_opt ~ C^a from several profiles.
+ */
+import type { Rng } from "../random";
+import type { OnProgress } from "../progress";
+import { percentileInterval } from "../stats/bootstrap";
+import { lbfgs, LbfgsOptions } from "./optimize";
+import { ChinchillaLaw, chinchillaLoss } from "../theory/scalingLaws";
+
+/** One training run: parameters N, training tokens (samples) D, final loss L. */
+export interface ScalingRun {
+  N: number;
+  D: number;
+  L: number;
+}
+
+/** The fitted variables: A = e^a, B = e^b, E = e^e. */
+export interface ChinchillaTheta {
+  a: number;
+  b: number;
+  e: number;
+  alpha: number;
+  beta: number;
+}
+
+/** A grid of starting points: every combination is one L-BFGS start. */
+export interface ChinchillaGrid {
+  alpha: number[];
+  beta: number[];
+  e: number[];
+  a: number[];
+  b: number[];
+}
+
+/** Hoffmann et al.'s grid (Appendix D.2): 5 x 5 x 5 x 6 x 6 = 4500 starts. */
+export const HOFFMANN_GRID: ChinchillaGrid = {
+  alpha: [0, 0.5, 1, 1.5, 2],
+  beta: [0, 0.5, 1, 1.5, 2],
+  e: [-1, -0.5, 0, 0.5, 1],
+  a: [0, 5, 10, 15, 20, 25],
+  b: [0, 5, 10, 15, 20, 25],
+};
+
+export interface ChinchillaFitOptions {
+  /** Huber threshold on log-loss residuals (default 1e-3, as Hoffmann et al.). */
+  delta?: number;
+  /** Starting points (default HOFFMANN_GRID). */
+  grid?: ChinchillaGrid;
+  /** Extra starting points tried besides the grid (e.g. a previous fit). */
+  starts?: ChinchillaTheta[];
+  /** Skip the grid and start only from `starts` (used by the bootstrap). */
+  startsOnly?: boolean;
+  /** "sum" (default, Besiroglu et al.) or "mean" (Hoffmann et al.'s average) of the Huber losses. */
+  reduce?: "sum" | "mean";
+  lbfgs?: LbfgsOptions;
+}
+
+export interface ChinchillaFit {
+  /** The fitted law (A = e^a, B = e^b, E = e^e). */
+  law: ChinchillaLaw;
+  theta: ChinchillaTheta;
+  /** The minimised objective. */
+  objective: number;
+  /** Number of L-BFGS starts, and how many reported convergence. */
+  starts: number;
+  converged: number;
+  /** The best few distinct optima found (objective ascending): warm starts for refits. */
+  optima: { theta: ChinchillaTheta; objective: number }[];
+  /** Number of runs fitted. */
+  n: number;
+  /** Root-mean-square residual of log L. */
+  rmsLogResidual: number;
+}
+
+const thetaToLaw = (t: ChinchillaTheta): ChinchillaLaw => ({ E: Math.exp(t.e), A: Math.exp(t.a), B: Math.exp(t.b), alpha: t.alpha, beta: t.beta });
+const vecToTheta = (x: ArrayLike<number>): ChinchillaTheta => ({ a: x[0], b: x[1], e: x[2], alpha: x[3], beta: x[4] });
+
+/** The law with E = e^e, A = e^a, B = e^b. */
+export function lawOfTheta(t: ChinchillaTheta): ChinchillaLaw {
+  return thetaToLaw(t);
+}
+
+/** theta of a law (a = log A, ...). */
+export function thetaOfLaw(law: ChinchillaLaw): ChinchillaTheta {
+  return { a: Math.log(law.A), b: Math.log(law.B), e: Math.log(law.E), alpha: law.alpha, beta: law.beta };
+}
+
+function validateRuns(runs: readonly ScalingRun[]): void {
+  if (runs.length < 5) throw new RangeError(`fitChinchilla: need at least 5 runs for 5 parameters, got ${runs.length}`);
+  runs.forEach((r, i) => {
+    if (!(r.N > 0 && r.D > 0 && r.L > 0)) throw new RangeError(`fitChinchilla: run ${i} has N = ${r.N}, D = ${r.D}, L = ${r.L}; all must be positive`);
+  });
+}
+
+/**
+ * The approach-3 objective and its gradient for runs with logs (lnN, lnD, lnL): returns a function
+ * for `lbfgs` of x = [a, b, e, alpha, beta].
+ */
+export function huberObjective(runs: readonly ScalingRun[], delta = 1e-3, reduce: "sum" | "mean" = "sum"): (x: Float64Array, g: Float64Array) => number {
+  const n = runs.length;
+  const lnN = Float64Array.from(runs, (r) => Math.log(r.N));
+  const lnD = Float64Array.from(runs, (r) => Math.log(r.D));
+  const lnL = Float64Array.from(runs, (r) => Math.log(r.L));
+  const scale = reduce === "mean" ? 1 / n : 1;
+  return (x, g) => {
+    const [a, b, e, alpha, beta] = x;
+    g.fill(0);
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      const t1 = a - alpha * lnN[i], t2 = b - beta * lnD[i], t3 = e;
+      const m = Math.max(t1, t2, t3);
+      const e1 = Math.exp(t1 - m), e2 = Math.exp(t2 - m), e3 = Math.exp(t3 - m);
+      const s = e1 + e2 + e3;
+      const r = m + Math.log(s) - lnL[i];
+      const ar = Math.abs(r);
+      let dr: number;
+      if (ar <= delta) { f += 0.5 * r * r; dr = r; } else { f += delta * (ar - 0.5 * delta); dr = delta * Math.sign(r); }
+      const w1 = e1 / s, w2 = e2 / s, w3 = e3 / s;
+      g[0] += dr * w1;
+      g[1] += dr * w2;
+      g[2] += dr * w3;
+      g[3] -= dr * w1 * lnN[i];
+      g[4] -= dr * w2 * lnD[i];
+    }
+    for (let k = 0; k < 5; k++) g[k] *= scale;
+    return f * scale;
+  };
+}
+
+/** Every combination of a grid, as starting points. */
+export function gridStarts(grid: ChinchillaGrid): ChinchillaTheta[] {
+  const out: ChinchillaTheta[] = [];
+  for (const alpha of grid.alpha) for (const beta of grid.beta) for (const e of grid.e) for (const a of grid.a) for (const b of grid.b) out.push({ a, b, e, alpha, beta });
+  return out;
+}
+
+/**
+ * Fit L(N, D) = E + A / N^alpha + B / D^beta to runs by Hoffmann et al.'s approach 3 (see the file's
+ * note): L-BFGS on the summed Huber loss of log residuals from every grid point; the best optimum wins.
+ */
+export function fitChinchilla(runs: readonly ScalingRun[], opts: ChinchillaFitOptions = {}): ChinchillaFit {
+  validateRuns(runs);
+  const obj = huberObjective(runs, opts.delta ?? 1e-3, opts.reduce ?? "sum");
+  const starts = [...(opts.startsOnly ? [] : gridStarts(opts.grid ?? HOFFMANN_GRID)), ...(opts.starts ?? [])];
+  if (starts.length === 0) throw new RangeError("fitChinchilla: no starting points");
+  const lbOpts: LbfgsOptions = { maxIter: 300, gtol: 1e-10, ftol: 1e-12, ...opts.lbfgs };
+  const optima: { theta: ChinchillaTheta; objective: number }[] = [];
+  let converged = 0;
+  for (const s of starts) {
+    const r = lbfgs(obj, [s.a, s.b, s.e, s.alpha, s.beta], lbOpts);
+    if (r.converged) converged++;
+    if (!Number.isFinite(r.f)) continue;
+    optima.push({ theta: vecToTheta(r.x), objective: r.f });
+  }
+  if (optima.length === 0) throw new Error("fitChinchilla: no start reached a finite objective");
+  optima.sort((p, q) => p.objective - q.objective);
+  // distinct optima (by objective and position), best first
+  const distinct: typeof optima = [];
+  for (const o of optima) {
+    const same = distinct.some((d) => Math.abs(d.objective - o.objective) <= 1e-9 * Math.max(1, Math.abs(o.objective)) &&
+      Math.abs(d.theta.alpha - o.theta.alpha) < 1e-4 && Math.abs(d.theta.beta - o.theta.beta) < 1e-4);
+    if (!same) distinct.push(o);
+    if (distinct.length >= 8) break;
+  }
+  const best = distinct[0];
+  const law = thetaToLaw(best.theta);
+  let ss = 0;
+  for (const r of runs) ss += (Math.log(chinchillaLoss(law, r.N, r.D)) - Math.log(r.L)) ** 2;
+  return { law, theta: best.theta, objective: best.objective, starts: starts.length, converged, optima: distinct, n: runs.length, rmsLogResidual: Math.sqrt(ss / runs.length) };
+}
+
+export interface ChinchillaBootstrap {
+  fit: ChinchillaFit;
+  /** The refitted law of every resample. */
+  draws: ChinchillaLaw[];
+  /** Percentile intervals and bootstrap standard errors of each parameter. */
+  ci: Record<keyof ChinchillaLaw, [number, number]>;
+  se: Record<keyof ChinchillaLaw, number>;
+  level: number;
+}
+
+/**
+ * Bootstrap of the approach-3 fit: B resamples of the runs with replacement (or of whole groups, when
+ * `group(i)` names the group of run i, e.g. its seed), each refitted by L-BFGS from the full fit's best
+ * optima (warm starts; a full grid per resample would cost B times the fit). Intervals are percentile
+ * intervals; `se` is the standard deviation of the draws.
+ */
+export function bootstrapChinchilla(
+  runs: readonly ScalingRun[],
+  opts: ChinchillaFitOptions & { rng: Rng; B?: number; level?: number; fit?: ChinchillaFit; group?: (i: number) => string | number; onProgress?: OnProgress },
+): ChinchillaBootstrap {
+  const fit = opts.fit ?? fitChinchilla(runs, opts);
+  const B = opts.B ?? 200, level = opts.level ?? 0.95;
+  const groups: number[][] = [];
+  if (opts.group) {
+    const byKey = new Map<string | number, number[]>();
+    runs.forEach((_, i) => { const k = opts.group!(i); if (!byKey.has(k)) byKey.set(k, []); byKey.get(k)!.push(i); });
+    groups.push(...byKey.values());
+  } else runs.forEach((_, i) => groups.push([i]));
+  const draws: ChinchillaLaw[] = [];
+  const warm = fit.optima.map((o) => o.theta);
+  for (let k = 0; k < B; k++) {
+    const r = opts.rng.fork(`resample ${k}`);
+    const sample: ScalingRun[] = [];
+    for (let j = 0; j < groups.length; j++) for (const i of groups[r.int(groups.length)]) sample.push(runs[i]);
+    if (sample.length < 5) { k--; continue; }
+    draws.push(fitChinchilla(sample, { ...opts, starts: warm, startsOnly: true }).law);
+    opts.onProgress?.({ done: k + 1, total: B, label: "bootstrap refits" });
+  }
+  const keys: (keyof ChinchillaLaw)[] = ["E", "A", "B", "alpha", "beta"];
+  const ci = {} as Record<keyof ChinchillaLaw, [number, number]>, se = {} as Record<keyof ChinchillaLaw, number>;
+  for (const key of keys) {
+    const v = draws.map((d) => d[key]);
+    ci[key] = percentileInterval(v, level);
+    const m = v.reduce((s, x) => s + x, 0) / v.length;
+    se[key] = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+  }
+  return { fit, draws, ci, se, level };
+}
+
+/**
+ * A statistic of the law (e.g. law => beta / (alpha + beta)) over the bootstrap draws: estimate, s.e.,
+ * percentile interval, and how many draws gave no finite value (e.g. a compute-optimal size for a draw
+ * whose exponents came out negative); those are left out.
+ */
+export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number]; undefinedDraws: number } {
+  const safe = (l: ChinchillaLaw): number => { try { return stat(l); } catch { return NaN; } };
+  const v = boot.draws.map(safe).filter(Number.isFinite);
+  const m = v.reduce((s, x) => s + x, 0) / v.length;
+  const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+  return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level), undefinedDraws: boot.draws.length - v.length };
+}
+
+// ------------------------------------------------------------------------- approach 2: IsoFLOP profiles
+
+export interface IsoflopMinimum {
+  /** The compute budget of the profile. */
+  C: number;
+  /** Location and value of the minimum of the parabola L = c0 + c1 u + c2 u^2 in u = log N. */
+  NOpt: number;
+  LOpt: number;
+  /** The parabola's curvature c2 (> 0 for a minimum). */
+  curvature: number;
+}
+
+/**
+ * The minimum of one IsoFLOP profile (losses L_i of models of sizes N_i at one budget C), from a least-
+ * squares parabola in log N, as Hoffmann et al.'s approach 2 does. Needs at least 3 sizes; a profile
+ * whose parabola opens downwards (no interior minimum) throws.
+ */
+export function isoflopMinimum(C: number, Ns: ArrayLike<number>, Ls: ArrayLike<number>): IsoflopMinimum {
+  const n = Ns.length;
+  if (n < 3 || Ls.length !== n) throw new RangeError(`isoflopMinimum: need >= 3 sizes with one loss each, got ${n} and ${Ls.length}`);
+  // center u for conditioning
+  const u = Array.from(Ns, (v) => Math.log(v));
+  const mu = u.reduce((s, x) => s + x, 0) / n;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = u[i] - mu, y = Ls[i];
+    s0 += 1; s1 += x; s2 += x * x; s3 += x * x * x; s4 += x ** 4;
+    t0 += y; t1 += x * y; t2 += x * x * y;
+  }
+  // solve the 3x3 normal equations [s0 s1 s2; s1 s2 s3; s2 s3 s4] c = [t0 t1 t2] (Cramer)
+  const det3 = (m: number[]): number => m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  const M = [s0, s1, s2, s1, s2, s3, s2, s3, s4];
+  const det = det3(M);
+  const c0 = det3([t0, s1, s2, t1, s2, s3, t2, s3, s4]) / det;
+  const c1 = det3([s0, t0, s2, s1, t1, s3, s2, t2, s4]) / det;
+  const c2 = det3([s0, s1, t0, s1, s2, t1, s2, s3, t2]) / det;
+  if (!(c2 > 0)) throw new RangeError(`isoflopMinimum: the parabola at C = ${C} opens downwards (curvature ${c2}); widen the range of sizes`);
+  const x0 = -c1 / (2 * c2);
+  return { C, NOpt: Math.exp(mu + x0), LOpt: c0 - (c1 * c1) / (4 * c2), curvature: c2 };
+}
+
+/**
+ * Approach 2: the exponent a of N_opt ~ C^a from the minima of several IsoFLOP profiles, by least
+ * squares of log N_opt on log C. Returns the exponent and the prefactor.
+ */
+export function approach2Exponent(minima: readonly IsoflopMinimum[]): { a: number; prefactor: number } {
+  if (minima.length < 2) throw new RangeError("approach2Exponent: need at least two budgets");
+  const x = minima.map((m) => Math.log(m.C)), y = minima.map((m) => Math.log(m.NOpt));
+  const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < x.length; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
+  const a = sxy / sxx;
+  return { a, prefactor: Math.exp(my - a * mx) };
+}
+
+/**
+ * Group runs into IsoFLOP profiles: runs whose compute 6 N D agrees within a factor (1 + relTol) with
+ * the group's first run (sorted by compute) form one profile. Returns profiles with >= minSize runs.
+ */
+export function isoflopGroups<T extends ScalingRun>(runs: readonly T[], opts: { relTol?: number; minSize?: number; flopsPerParamToken?: number } = {}): { C: number; runs: T[] }[] {
+  const k = opts.flopsPerParamToken ?? 6, tol = opts.relTol ?? 0.05, minSize = opts.minSize ?? 3;
+  const sorted = runs.slice().sort((p, q) => p.N * p.D - q.N * q.D);
+  const groups: { C: number; runs: T[] }[] = [];
+  for (const r of sorted) {
+    const C = k * r.N * r.D;
+    const g = groups[groups.length - 1];
+    if (g && C <= g.C * (1 + tol)) g.runs.push(r);
+    else groups.push({ C, runs: [r] });
+  }
+  for (const g of groups) g.C = Math.exp(g.runs.reduce((s, r) => s + Math.log(k * r.N * r.D), 0) / g.runs.length);
+  return groups.filter((g) => g.runs.length >= minSize);
+}
+
+/**
+ * Approach 2 with a bootstrap: the minimum of every IsoFLOP profile (parabola in log N), the exponent
+ * a of N_opt ~ C^a across profiles, and its interval from B resamples of the runs within each profile
+ * (a resample whose parabola has no minimum is redrawn, at most 20 times).
+ */
+export function bootstrapApproach2(profiles: readonly { C: number; runs: readonly ScalingRun[] }[], opts: { rng: Rng; B?: number; level?: number }): {
+  minima: IsoflopMinimum[]; a: number; prefactor: number; se: number; ci: [number, number]; draws: number[];
+} {
+  const minimaOf = (sets: readonly (readonly ScalingRun[])[]): IsoflopMinimum[] =>
+    sets.map((rs, i) => isoflopMinimum(profiles[i].C, rs.map((r) => r.N), rs.map((r) => r.L)));
+  const minima = minimaOf(profiles.map((p) => p.runs));
+  const { a, prefactor } = approach2Exponent(minima);
+  const B = opts.B ?? 200, draws: number[] = [];
+  for (let b = 0; b < B; b++) {
+    const r = opts.rng.fork(`resample ${b}`);
+    for (let tries = 0; tries < 20; tries++) {
+      const sets = profiles.map((p) => Array.from({ length: p.runs.length }, () => p.runs[r.int(p.runs.length)]));
+      try {
+        if (sets.some((s) => new Set(s.map((x) => x.N)).size < 3)) continue;
+        draws.push(approach2Exponent(minimaOf(sets)).a);
+        break;
+      } catch { /* no interior minimum in this resample: draw again */ }
+    }
+  }
+  const m = draws.reduce((s, x) => s + x, 0) / draws.length;
+  const se = Math.sqrt(draws.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, draws.length - 1));
+  return { minima, a, prefactor, se, ci: percentileInterval(draws, opts.level ?? 0.95), draws };
+}
