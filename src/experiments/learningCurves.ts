@@ -19,7 +19,9 @@ type Matrix = la.Matrix;
  * shared by all the spectra (x = sqrt(spectrum) z: the normals, the dominant cost at large d, are drawn
  * once; the curves of different spectra are then correlated, each is still a valid simulation). The
  * nested prefixes of n rows are fitted in the n x n kernel form
- *   alpha = (X X^T + ridge n I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
+ *   alpha = (X X^T + n ridge I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
+ * with `ridge` the per-sample lambda (the library's convention: theory.learningCurve with the same
+ * `ridge` predicts these curves),
  * reported relative to the mean target variance sum_k spectrum_k, so the seed average estimates the
  * theory with targetPower = spectrum / sum(spectrum). Returns errors[spectrum][seed][i] for ns[i].
  */

@@ -204,11 +204,12 @@ export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: nu
  * [from, to] of the spectrum of X's rows (`spectrum(X)` returns a descending spectrum, e.g.
  * data.covarianceSpectrum), then refit on B random subsets of the rows.
  *
- * method "halfSample" (default): subsets of n/2 rows drawn without replacement. The two halves of a
- *   split are like independent samples of size n/2, and for a smooth statistic Var(half) ~ 2 Var(full)
- *   while the half and full estimates are correlated with coefficient 1/sqrt 2, so
- *   Var(full) ~= Var(half) - Cov(half, full) ~= Var(half) (n - m)/n with m = n/2, i.e. Var(full) ~= Var(half)/2
- *   (the standard delete-d jackknife / half-sampling estimate). The interval is estimate +- z sd(half)/sqrt 2.
+ * method "halfSample" (default): subsets of m = n/2 rows drawn without replacement (the delete-n/2
+ *   jackknife, or half-sampling). Conditionally on the data, a half-sample of a smooth statistic varies by
+ *   Var* ~= sigma^2 (1/m - 1/n) (sampling without replacement from the n rows), which at m = n/2 equals
+ *   sigma^2 / n, the variance of the full-sample estimate itself: the spread of the half-sample draws is
+ *   the standard error, with no further factor (dividing it by sqrt 2, as an earlier version did, made
+ *   the nominal 95% interval cover about 82%). The interval is estimate +- z sd(half-sample draws).
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
@@ -246,7 +247,7 @@ export function bootstrapSpectrumFit(
   let v2 = 0;
   for (const v of draws) v2 += (v - mean) ** 2 / Math.max(1, B - 1);
   if (method === "halfSample") {
-    const se = Math.sqrt(v2 / 2);
+    const se = Math.sqrt(v2);
     const z = normalQuantile(1 - (1 - level) / 2);
     return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se };
   }

@@ -159,6 +159,7 @@ export function medianDistance(X: Matrix, max = 500): number {
 export interface KernelRegression {
   /** Dual coefficients alpha (n x k): prediction = K(test, train) alpha. */
   alpha: Matrix;
+  /** The per-sample ridge lambda used: alpha = (K + n lambda I)^-1 y. */
   ridge: number;
 }
 
@@ -169,8 +170,10 @@ function asColumns(y: ArrayLike<number> | Matrix): Matrix {
 }
 
 /**
- * Kernel ridge regression alpha = (K + ridge * n * I)^-1 y (ridge scaled by n, as in an empirical risk
- * with 1/n). ridge = 0 interpolates: Cholesky when K is positive definite, else min-norm least squares.
+ * Kernel ridge regression alpha = (K + n lambda I)^-1 y with `ridge` = lambda the per-sample penalty of
+ * min_f (1/n) sum_i (y_i - f(x_i))^2 + lambda |f|_K^2 (the library's convention, shared with
+ * models.ridgeFit and theory.learningCurve). ridge = 0 interpolates: Cholesky when K is positive
+ * definite, else min-norm least squares.
  */
 export function kernelRidgeFit(K: Matrix, y: ArrayLike<number> | Matrix, ridge = 0): KernelRegression {
   if (K.rows !== K.cols) throw new RangeError(`kernelRidgeFit: K must be square, got ${K.rows}x${K.cols}`);
