@@ -195,3 +195,28 @@ export function kernelRidgeFit(K: Matrix, y: ArrayLike<number> | Matrix, ridge =
 export function kernelRidgePredict(Kcross: Matrix, model: KernelRegression): Matrix {
   return la.matmul(Kcross, model.alpha);
 }
+
+/**
+ * The kernel's spectrum and a target's power per eigenmode, estimated on a sample: with K the N x N
+ * kernel matrix of N points drawn from the data distribution and y the target at those points, the
+ * eigenvalues of K / N estimate the kernel operator's eigenvalues eta_k (descending), and
+ * c_k^2 = (u_k . y)^2 / N (u_k the unit eigenvectors) the target's power in mode k, so that
+ * sum_k c_k^2 = |y|^2 / N. Exactly the Mercer decomposition of the kernel under the empirical measure
+ * of the N points (Bordelon, Canatar & Pehlevan, arXiv 2002.02561): feed it to theory.learningCurve.
+ */
+export function kernelSpectrum(K: Matrix, y: ArrayLike<number>): { eigenvalues: Float64Array; targetPower: Float64Array } {
+  if (K.rows !== K.cols) throw new RangeError(`kernelSpectrum: K must be square, got ${K.rows}x${K.cols}`);
+  const N = K.rows;
+  if (y.length !== N) throw new RangeError(`kernelSpectrum: K is ${N}x${N} but y has ${y.length} values`);
+  const A: Matrix = { rows: N, cols: N, data: Float64Array.from(K.data, (v) => v / N) };
+  const E = la.eigh(A);
+  const eigenvalues = new Float64Array(N), targetPower = new Float64Array(N);
+  for (let k = 0; k < N; k++) {
+    const col = N - 1 - k; // eigh is ascending
+    eigenvalues[k] = Math.max(0, E.values[col]);
+    let s = 0;
+    for (let i = 0; i < N; i++) s += E.vectors.data[i * N + col] * y[i];
+    targetPower[k] = (s * s) / N;
+  }
+  return { eigenvalues, targetPower };
+}

@@ -112,6 +112,25 @@ export function mpKsDistance(eigenvalues: ArrayLike<number>, p: MpParams, opts: 
   return d;
 }
 
+/**
+ * Classical locations of p eigenvalues under the MP law, descending: l_i with F(l_i) = 1 - (i - 1/2) / p
+ * (bisection on the closed-form CDF; ranks inside the atom at zero get 0). A sorted sample spectrum
+ * sits at these locations up to fluctuations of about one level spacing.
+ */
+export function mpQuantiles(p: number, params: MpParams): Float64Array {
+  const [lo, hi] = mpEdges(params);
+  const atom = mpAtom(params);
+  const out = new Float64Array(p);
+  for (let i = 1; i <= p; i++) {
+    const target = 1 - (i - 0.5) / p;
+    if (target <= atom) { out[i - 1] = 0; continue; }
+    let a = lo, b = hi;
+    for (let it = 0; it < 100 && b - a > 1e-15 * hi; it++) { const m = (a + b) / 2; if (mpCdf(m, params) < target) a = m; else b = m; }
+    out[i - 1] = (a + b) / 2;
+  }
+  return out;
+}
+
 /** Density curve on a grid inside the support (for plotting over a histogram). */
 export function mpCurve(p: MpParams, points = 200): { x: Float64Array; y: Float64Array } {
   const [lo, hi] = mpEdges(p);

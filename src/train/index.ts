@@ -4,6 +4,7 @@
  * - network.ts: the TensorFlow.js network built from a spec, readable layer by layer
  * - optimizers.ts, schedules.ts, losses.ts: SGD (momentum, Nesterov), Adam, AdamW; schedules; losses
  * - fit.ts: the training loop (full or mini-batch, history, divergence detection)
+ * - ensemble.ts: several independent networks of one spec trained as one batched program (seeds for the price of one)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
  */
@@ -18,6 +19,8 @@ export type { Schedule } from "./schedules";
 export { lossTensor, accuracyTensor, validateLoss } from "./losses";
 export type { LossName } from "./losses";
 export { fit, TrainingDiverged } from "./fit";
+export { fitEnsemble } from "./ensemble";
+export type { EnsembleData, EnsembleOptions, EnsembleRun } from "./ensemble";
 export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence } from "./fit";
 export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
 export type { SpecKernels } from "./kernels";
