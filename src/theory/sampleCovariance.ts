@@ -23,10 +23,13 @@
 /** A complex number as a pair (the solver needs a handful of operations only). */
 interface C { re: number; im: number }
 
+/** Validate a population spectrum; round-off negatives (above -1e-10 times the largest) count as zeros. */
 function checkPopulation(pop: ArrayLike<number>, q: number, fn: string): void {
   if (!(q > 0) || !Number.isFinite(q)) throw new RangeError(`${fn}: q must be > 0, got ${q}`);
   if (pop.length === 0) throw new RangeError(`${fn}: empty population spectrum`);
-  for (let j = 0; j < pop.length; j++) if (!(pop[j] >= 0)) throw new RangeError(`${fn}: population eigenvalues must be >= 0 (index ${j}: ${pop[j]})`);
+  let big = 0;
+  for (let j = 0; j < pop.length; j++) big = Math.max(big, Math.abs(pop[j]));
+  for (let j = 0; j < pop.length; j++) if (!(pop[j] >= -1e-10 * big)) throw new RangeError(`${fn}: population eigenvalues must be >= 0 (index ${j}: ${pop[j]})`);
 }
 
 /**
