@@ -105,3 +105,21 @@ test("half-sample standard error: the spread of half-samples is the full sample'
   const z = normalQuantile(0.975);
   assert.ok(Math.abs(hs.decayCI[1] - hs.decayCI[0] - 2 * z * hs.se) < 1e-12);
 });
+
+test("half-sample intervals cover at their nominal level over independent data sets (and the old /sqrt 2 ones do not)", () => {
+  // 240 independent Toeplitz data sets: the nominal 95% interval around each estimate must contain the
+  // mean of the estimates about 95% of the time (the estimates' own bias is common to all of them)
+  const d = 40, n = 300, D = 240;
+  const L = la.cholesky(toeplitzPowerLawCovariance(d, 1.5));
+  const spec = (M: { rows: number; cols: number; data: Float64Array }) => covarianceSpectrum(M, { center: false });
+  const est: number[] = [], se: number[] = [];
+  for (const r of new Rng(99).forks("data", D)) {
+    const h = bootstrapSpectrumFit(gaussianWithFactor(n, L, r.fork("x")), spec, 4, 30, { B: 40, rng: r.fork("half-samples") });
+    est.push(h.fit.decay); se.push(h.se);
+  }
+  const m = est.reduce((s, v) => s + v, 0) / D;
+  const cover = (f: number) => est.filter((e, i) => Math.abs(e - m) <= 1.96 * se[i] * f).length / D;
+  // binomial sd of a coverage of 0.95 over 240 data sets: 0.014
+  assert.ok(cover(1) > 0.9 && cover(1) < 0.99, `coverage ${cover(1)}`);
+  assert.ok(cover(Math.SQRT1_2) < 0.9, `the old intervals (/sqrt 2) cover ${cover(Math.SQRT1_2)}`);
+});
