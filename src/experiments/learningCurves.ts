@@ -21,15 +21,16 @@ type Matrix = la.Matrix;
  * nested prefixes of n rows are fitted in the n x n kernel form
  *   alpha = (X X^T + n ridge I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
  * with `ridge` the per-sample lambda (the library's convention: theory.learningCurve with the same
- * `ridge` predicts these curves),
- * reported relative to the mean target variance sum_k spectrum_k, so the seed average estimates the
- * theory with targetPower = spectrum / sum(spectrum). Returns errors[spectrum][seed][i] for ns[i].
+ * `ridge` predicts these curves), reported relative to the mean target variance sum_k spectrum_k, so
+ * the seed average estimates the theory with targetPower = spectrum / sum(spectrum). Returns
+ * errors[spectrum][seed][i] for ns[i].
  */
 export function simulateLinearLearningCurves(opts: {
   spectra: ArrayLike<number>[];
   ns: number[];
   seeds: number;
   rng: Rng;
+  /** Per-sample ridge lambda: alpha = (X X^T + n lambda I)^-1 y (default 0: ridgeless). */
   ridge?: number;
   onProgress?: OnProgress;
 }): number[][][] {
@@ -91,6 +92,7 @@ export function mnistKernelCurve(o: {
   lengthscale?: number;
   kernel?: "laplace" | "rbf";
   side?: number;
+  /** Per-sample ridge lambda: alpha = (K + n lambda I)^-1 y (default 0: ridgeless). */
   ridge?: number;
   onProgress?: OnProgress;
 }): MnistKernelCurve {
