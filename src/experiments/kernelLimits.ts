@@ -32,6 +32,13 @@ export interface KernelMcComparison {
    */
   zNngp: number;
   zNtk: number;
+  /**
+   * Per network t: the mean over the whole kernel matrix of (K_t - K) / K(x, x), for the NNGP estimate
+   * and the empirical NTK. The networks are independent, so the mean of these over networks and its
+   * standard error test the formula as one number (a wrong constant shifts it; Monte-Carlo noise does not).
+   */
+  perNetNngp: number[];
+  perNetNtk: number[];
 }
 
 /** The spec of the kernel experiments: an NTK-parameterized network of `depth` hidden layers. */
@@ -52,11 +59,18 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
   const exactG = K.nngp(X).data, exactT = K.ntk(X).data;
   const n = X.rows, nn = n * n;
   const sumG = new Float64Array(nn), sqG = new Float64Array(nn), sumT = new Float64Array(nn), sqT = new Float64Array(nn);
+  const perNetNngp: number[] = [], perNetNtk: number[] = [];
   for (let t = 0; t < o.nets; t++) {
     const net = await network(o.spec, { rng: o.rng.fork(`net ${t}`) });
     const g = nngpEstimate(net, X).data, e = empiricalNtk(net, X).data;
     net.dispose();
-    for (let i = 0; i < nn; i++) { sumG[i] += g[i]; sqG[i] += g[i] * g[i]; sumT[i] += e[i]; sqT[i] += e[i] * e[i]; }
+    let dg = 0, dt = 0;
+    for (let i = 0; i < nn; i++) {
+      sumG[i] += g[i]; sqG[i] += g[i] * g[i]; sumT[i] += e[i]; sqT[i] += e[i] * e[i];
+      dg += (g[i] - exactG[i]) / exactG[0]; dt += (e[i] - exactT[i]) / exactT[0];
+    }
+    perNetNngp.push(dg / nn);
+    perNetNtk.push(dt / nn);
     o.onProgress?.({ done: t + 1, total: o.nets, label: "random networks" });
     await yieldToKernel();
   }
@@ -88,6 +102,8 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
     rmsDevNtk: T.rms,
     zNngp: G.z,
     zNtk: T.z,
+    perNetNngp,
+    perNetNtk,
   };
 }
 
@@ -95,23 +111,34 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
  * Root-mean-square relative deviation of one network's empirical NTK from the analytic NTK, for each
  * width (averaged over `reps` networks, `rng.fork("width w").fork("rep r")`): the finite-width
  * fluctuation, expected to fall as width^-1/2. `spec(width)` gives the network at each width.
+ * Returns the rms per width; `ntkDeviationSquares` returns the per-network mean squares behind it.
  */
 export async function ntkDeviationVsWidth(o: { spec: (width: number) => NetworkSpec; widths: number[]; reps: number; angles: number[]; rng: Rng; onProgress?: OnProgress }): Promise<number[]> {
-  const out: number[] = [];
+  return (await ntkDeviationSquares(o)).map((r) => Math.sqrt(r.reduce((s, v) => s + v, 0) / r.length));
+}
+
+/**
+ * Per width and per network (`rng.fork("width w").fork("rep r")`): the mean over the kernel matrix of
+ * ((NTK_net - NTK) / NTK(x, x))^2, one network's squared relative deviation. The networks are
+ * independent, so resampling them within each width (a bootstrap) gives the uncertainty of any fit
+ * to the rms deviation.
+ */
+export async function ntkDeviationSquares(o: { spec: (width: number) => NetworkSpec; widths: number[]; reps: number; angles: number[]; rng: Rng; onProgress?: OnProgress }): Promise<number[][]> {
+  const out: number[][] = [];
   for (const w of o.widths) {
     const spec = o.spec(w);
     const X = circleInputs(o.angles, spec.inputDim, o.rng.fork("inputs"));
     const exact = kernelOf(spec).ntk(X).data;
-    let s = 0;
+    const row: number[] = [];
     for (const r of o.rng.fork(`width ${w}`).forks("rep", o.reps)) {
       const net = await network(spec, { rng: r });
       const e = empiricalNtk(net, X).data;
       net.dispose();
       let q = 0;
       for (let i = 0; i < e.length; i++) q += ((e[i] - exact[i]) / exact[0]) ** 2;
-      s += q / e.length;
+      row.push(q / e.length);
     }
-    out.push(Math.sqrt(s / o.reps));
+    out.push(row);
     o.onProgress?.({ done: out.length, total: o.widths.length, label: "widths" });
     await yieldToKernel();
   }

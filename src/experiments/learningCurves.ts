@@ -6,7 +6,7 @@ import * as la from "../linalg";
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { binaryTargets, mnist } from "../data/mnist";
-import { kernelRidgeFit, kernelRidgePredict, laplaceKernel, medianDistance, rbfKernel } from "../models/kernels";
+import { kernelRidgeFit, kernelRidgePredict, kernelSpectrum, laplaceKernel, medianDistance, rbfKernel, squaredDistances } from "../models/kernels";
 import { mse } from "../stats/descriptive";
 
 type Matrix = la.Matrix;
@@ -19,15 +19,18 @@ type Matrix = la.Matrix;
  * shared by all the spectra (x = sqrt(spectrum) z: the normals, the dominant cost at large d, are drawn
  * once; the curves of different spectra are then correlated, each is still a valid simulation). The
  * nested prefixes of n rows are fitted in the n x n kernel form
- *   alpha = (X X^T + ridge n I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
- * reported relative to the mean target variance sum_k spectrum_k, so the seed average estimates the
- * theory with targetPower = spectrum / sum(spectrum). Returns errors[spectrum][seed][i] for ns[i].
+ *   alpha = (X X^T + n ridge I)^-1 y,  w_hat = X^T alpha,  E_g = sum_k spectrum_k (w_k - w_hat_k)^2,
+ * with `ridge` the per-sample lambda (the library's convention: theory.learningCurve with the same
+ * `ridge` predicts these curves), reported relative to the mean target variance sum_k spectrum_k, so
+ * the seed average estimates the theory with targetPower = spectrum / sum(spectrum). Returns
+ * errors[spectrum][seed][i] for ns[i].
  */
 export function simulateLinearLearningCurves(opts: {
   spectra: ArrayLike<number>[];
   ns: number[];
   seeds: number;
   rng: Rng;
+  /** Per-sample ridge lambda: alpha = (X X^T + n lambda I)^-1 y (default 0: ridgeless). */
   ridge?: number;
   onProgress?: OnProgress;
 }): number[][][] {
@@ -89,6 +92,7 @@ export function mnistKernelCurve(o: {
   lengthscale?: number;
   kernel?: "laplace" | "rbf";
   side?: number;
+  /** Per-sample ridge lambda: alpha = (K + n lambda I)^-1 y (default 0: ridgeless). */
   ridge?: number;
   onProgress?: OnProgress;
 }): MnistKernelCurve {
@@ -114,6 +118,96 @@ export function mnistKernelCurve(o: {
     }
     out.mse.push(m1);
     out.classError.push(c1);
+  }
+  return out;
+}
+
+/** One kernel of an MNIST study: Laplace exp(-|x - z| / l) or RBF exp(-|x - z|^2 / (2 l^2)), l = scale x the median distance. */
+export interface MnistKernelVariant {
+  kernel: "laplace" | "rbf";
+  scale: number;
+  /** Training-set sizes for this kernel (a subset of the study's ns; default all). */
+  ns?: number[];
+}
+
+export interface MnistKernelStudy {
+  ns: number[];
+  /** The median pairwise distance of each seed's training pool. */
+  median: number[];
+  /** Per variant: its ns and the test MSE and classification error, mse[seed][i] at ns[i]. */
+  variants: { kernel: "laplace" | "rbf"; scale: number; ns: number[]; mse: number[][]; classError: number[][] }[];
+  /**
+   * When `spectrumN` is given: per seed, the first variant's kernel spectrum (descending) and the target
+   * power per mode (models.kernelSpectrum) on the first spectrumN points of the training pool, so that
+   * theory.learningCurve can predict the curve of the same seed.
+   */
+  spectrum?: { N: number; eigenvalues: number[][]; targetPower: number[][] };
+}
+
+/**
+ * Kernel ridgeless regression on MNIST for several kernels on the same data, sharing the expensive part:
+ * for each seed (`rng.fork("seed s")`, the same subsets as mnistKernelCurve) one training pool of
+ * max(ns) digits (nested prefixes of size n) and a disjoint test set of nTest digits, target +1 / -1
+ * (even / odd), the squared distances computed once and every kernel obtained from them elementwise.
+ * With `spectrumN`, also the first variant's kernel spectrum and target power on the first spectrumN
+ * points of the pool (for the prediction of the learning curve from the spectrum).
+ */
+export function mnistKernelStudy(o: {
+  ns: number[];
+  nTest: number;
+  seeds: number;
+  rng: Rng;
+  variants: MnistKernelVariant[];
+  spectrumN?: number;
+  side?: number;
+  onProgress?: OnProgress;
+}): MnistKernelStudy {
+  const nMax = Math.max(...o.ns);
+  const out: MnistKernelStudy = {
+    ns: o.ns.slice(), median: [],
+    variants: o.variants.map((v) => ({ kernel: v.kernel, scale: v.scale, ns: (v.ns ?? o.ns).slice(), mse: [], classError: [] })),
+  };
+  if (o.spectrumN) out.spectrum = { N: o.spectrumN, eigenvalues: [], targetPower: [] };
+  const total = o.seeds * (o.variants.reduce((s, v) => s + (v.ns ?? o.ns).length, 0) + (o.spectrumN ? 1 : 0));
+  let done = 0;
+  for (const r of o.rng.forks("seed", o.seeds)) {
+    const { train, test } = mnist({ nTrain: nMax, nTest: o.nTest, rng: r, side: o.side });
+    const ytr = binaryTargets(train), yte = binaryTargets(test);
+    const med = medianDistance(train.x);
+    out.median.push(med);
+    const D = squaredDistances(train.x, train.x), Dt = squaredDistances(test.x, train.x);
+    const kernelOf = (v: MnistKernelVariant, d2: number): number => {
+      const l = v.scale * med;
+      return v.kernel === "rbf" ? Math.exp(-d2 / (2 * l * l)) : Math.exp(-Math.sqrt(d2) / l);
+    };
+    o.variants.forEach((v, vi) => {
+      const m1: number[] = [], c1: number[] = [];
+      for (const n of out.variants[vi].ns) {
+        const Kn = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Kn[i * n + j] = kernelOf(v, D.data[i * nMax + j]);
+        const Kt = new Float64Array(o.nTest * n);
+        for (let i = 0; i < o.nTest; i++) for (let j = 0; j < n; j++) Kt[i * n + j] = kernelOf(v, Dt.data[i * nMax + j]);
+        const model = kernelRidgeFit({ rows: n, cols: n, data: Kn }, ytr.subarray(0, n), 0);
+        const pred = kernelRidgePredict({ rows: o.nTest, cols: n, data: Kt }, model).data;
+        m1.push(mse(pred, yte));
+        let wrong = 0;
+        for (let i = 0; i < yte.length; i++) if (Math.sign(pred[i]) !== yte[i]) wrong++;
+        c1.push(wrong / yte.length);
+        o.onProgress?.({ done: ++done, total, label: "kernel regressions" });
+      }
+      out.variants[vi].mse.push(m1);
+      out.variants[vi].classError.push(c1);
+    });
+    if (o.spectrumN && out.spectrum) {
+      const N = o.spectrumN, v = o.variants[0];
+      if (N > nMax) throw new RangeError(`mnistKernelStudy: spectrumN = ${N} exceeds the pool of ${nMax} digits`);
+      const KN = new Float64Array(N * N);
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) KN[i * N + j] = kernelOf(v, D.data[i * nMax + j]);
+      const sp = kernelSpectrum({ rows: N, cols: N, data: KN }, ytr.subarray(0, N));
+      out.spectrum.eigenvalues.push(Array.from(sp.eigenvalues));
+      out.spectrum.targetPower.push(Array.from(sp.targetPower));
+      o.onProgress?.({ done: ++done, total, label: "kernel spectrum" });
+    }
   }
   return out;
 }

@@ -15,6 +15,7 @@ import type { OnProgress } from "../progress";
 import type { Activation } from "../activations";
 import { network } from "../train/network";
 import { fit } from "../train/fit";
+import { fitReplicas } from "../train/replicas";
 
 export interface SpectralBiasOptions {
   /** Frequencies k of the target (default [1, 5, 10, 20]). */
@@ -33,6 +34,12 @@ export interface SpectralBiasOptions {
   evalEvery?: number;
   /** Random Fourier features: number of frequencies and their scale (off by default). */
   fourierFeatures?: { count: number; scale: number };
+  /**
+   * Without Fourier features, what the network sees: "line" (default) the scalar 2x - 1 in [-1, 1), or
+   * "circle" the point (cos 2 pi x, sin 2 pi x) on the unit circle, where a network's NTK is
+   * rotation-invariant and its eigenfunctions are exactly the Fourier modes.
+   */
+  inputs?: "line" | "circle";
   /** Phases from rng.fork("phases"), features from rng.fork("features"), the network from rng.fork("net"). */
   rng: Rng;
   onProgress?: OnProgress;
@@ -62,9 +69,17 @@ export function fourierAmplitude(v: ArrayLike<number>, k: number): number {
   return (2 / n) * Math.hypot(re, im);
 }
 
-/** Input features: x itself rescaled to [-1, 1) (n x 1), or random Fourier features (n x 2m). */
-export function inputFeatures(xs: Float64Array, ff: { count: number; scale: number } | undefined, rng: Rng): { data: Float64Array; dim: number } {
+/**
+ * Input features: x itself rescaled to [-1, 1) (n x 1), the point (cos 2 pi x, sin 2 pi x) on the
+ * circle (n x 2, `inputs: "circle"`), or random Fourier features (n x 2m).
+ */
+export function inputFeatures(xs: Float64Array, ff: { count: number; scale: number } | undefined, rng: Rng, inputs: "line" | "circle" = "line"): { data: Float64Array; dim: number } {
   const n = xs.length;
+  if (!ff && inputs === "circle") {
+    const out = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) { out[2 * i] = Math.cos(2 * Math.PI * xs[i]); out[2 * i + 1] = Math.sin(2 * Math.PI * xs[i]); }
+    return { data: out, dim: 2 };
+  }
   if (!ff) return { data: Float64Array.from(xs, (x) => 2 * x - 1), dim: 1 };
   const b = rng.normals(ff.count, 0, ff.scale);
   const out = new Float64Array(n * 2 * ff.count);
@@ -80,40 +95,67 @@ export function inputFeatures(xs: Float64Array, ff: { count: number; scale: numb
 
 /** Train an MLP (train.network + train.fit) on the sum of sinusoids and record the per-frequency residual. */
 export async function spectralBiasRun(opts: SpectralBiasOptions): Promise<SpectralBiasResult> {
+  const runs = await spectralBiasRuns({ ...opts, seeds: 1 }, true);
+  return runs[0];
+}
+
+/**
+ * `seeds` independent networks (initialisation and, with Fourier features, the features) on the same
+ * target, trained as one batched program (train.fitReplicas): seed s draws its network from
+ * rng.fork("net").fork(`member s`) and its features from rng.fork("features").fork(`seed s`); the
+ * phases of the target come from rng.fork("phases") and are shared. One result per seed.
+ */
+export async function spectralBiasRuns(opts: SpectralBiasOptions & { seeds: number }, single = false): Promise<SpectralBiasResult[]> {
   const freqs = opts.freqs ?? [1, 5, 10, 20];
   const amps = opts.amplitudes ?? freqs.map(() => 1);
   const N = opts.points ?? 256;
   const steps = opts.steps ?? 3000;
+  const S = opts.seeds;
   if (Math.max(...freqs) >= N / 2) throw new RangeError(`spectralBiasRun: the highest frequency must be below points/2 = ${N / 2}`);
   const phaseRng = opts.rng.fork("phases");
   const phases = freqs.map(() => phaseRng.uniform() * 2 * Math.PI);
   const xs = Float64Array.from({ length: N }, (_, j) => j / N);
   const target = Float64Array.from(xs, (x) => freqs.reduce((s, k, i) => s + amps[i] * Math.sin(2 * Math.PI * k * x + phases[i]), 0));
-  const feats = inputFeatures(xs, opts.fourierFeatures, opts.rng.fork("features"));
-  const net = await network({ inputDim: feats.dim, hidden: opts.hidden ?? [256, 256, 256, 256], activation: opts.activation ?? "relu" }, { rng: opts.rng.fork("net") });
-  const X = { rows: N, cols: feats.dim, data: feats.data };
-  const out: SpectralBiasResult = { freqs, steps: [], residual: freqs.map(() => []), loss: [], seconds: 0 };
-  try {
-    const run = await fit(net, { x: X, y: { rows: N, cols: 1, data: target } }, {
-      optimizer: { kind: "adam", lr: opts.lr ?? 1e-3 },
-      steps,
-      evalEvery: opts.evalEvery ?? 20,
-      metrics: {
-        residual: (n) => {
-          const pred = n.predict(X).data;
-          const r = Float64Array.from(target, (v, j) => v - pred[j]);
-          freqs.forEach((k, i) => out.residual[i].push(fourierAmplitude(r, k) / amps[i]));
-          return Math.hypot(...freqs.map((_, i) => out.residual[i][out.residual[i].length - 1]));
+  const featRng = opts.rng.fork("features");
+  const feats = Array.from({ length: S }, (_, s) => inputFeatures(xs, opts.fourierFeatures, single ? featRng : featRng.fork(`seed ${s}`), opts.inputs));
+  const dim = feats[0].dim;
+  const spec = { inputDim: dim, hidden: opts.hidden ?? [256, 256, 256, 256], activation: opts.activation ?? "relu" };
+  const out: SpectralBiasResult[] = Array.from({ length: S }, () => ({ freqs, steps: [], residual: freqs.map(() => []), loss: [], seconds: 0 }));
+  if (single) {
+    // the single-run path keeps train.network + train.fit (one network from rng.fork("net"))
+    const net = await network(spec, { rng: opts.rng.fork("net") });
+    const X = { rows: N, cols: dim, data: feats[0].data };
+    const o = out[0];
+    try {
+      const run = await fit(net, { x: X, y: { rows: N, cols: 1, data: target } }, {
+        optimizer: { kind: "adam", lr: opts.lr ?? 1e-3 }, steps, evalEvery: opts.evalEvery ?? 20,
+        metrics: {
+          residual: (n) => {
+            const pred = n.predict(X).data;
+            const r = Float64Array.from(target, (v, j) => v - pred[j]);
+            freqs.forEach((k, i) => o.residual[i].push(fourierAmplitude(r, k) / amps[i]));
+            return Math.hypot(...freqs.map((_, i) => o.residual[i][o.residual[i].length - 1]));
+          },
         },
-      },
-      onProgress: opts.onProgress,
-    });
-    out.steps = run.history.map((h) => h.step);
-    out.loss = run.history.map((h) => h.trainLoss);
-    out.seconds = run.seconds;
-  } finally {
-    net.dispose();
+        onProgress: opts.onProgress,
+      });
+      o.steps = run.history.map((h) => h.step);
+      o.loss = run.history.map((h) => h.trainLoss);
+      o.seconds = run.seconds;
+    } finally {
+      net.dispose();
+    }
+    return out;
   }
+  const run = await fitReplicas(spec, { x: feats.map((f) => ({ rows: N, cols: dim, data: f.data })), y: { rows: N, cols: 1, data: target } }, {
+    members: S, rng: opts.rng.fork("net"), optimizer: { kind: "adam", lr: opts.lr ?? 1e-3 }, steps, evalEvery: opts.evalEvery ?? 20,
+    onEval: (_, preds) => preds.forEach((pred, s) => {
+      const r = Float64Array.from(target, (v, j) => v - pred[j]);
+      freqs.forEach((k, i) => out[s].residual[i].push(fourierAmplitude(r, k) / amps[i]));
+    }),
+    onProgress: opts.onProgress,
+  });
+  out.forEach((o, s) => { o.steps = run.steps.slice(); o.loss = run.loss[s]; o.seconds = run.seconds; });
   return out;
 }
 

@@ -204,30 +204,40 @@ export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: nu
  * [from, to] of the spectrum of X's rows (`spectrum(X)` returns a descending spectrum, e.g.
  * data.covarianceSpectrum), then refit on B random subsets of the rows.
  *
- * method "halfSample" (default): subsets of n/2 rows drawn without replacement. The two halves of a
- *   split are like independent samples of size n/2, and for a smooth statistic Var(half) ~ 2 Var(full)
- *   while the half and full estimates are correlated with coefficient 1/sqrt 2, so
- *   Var(full) ~= Var(half) - Cov(half, full) ~= Var(half) (n - m)/n with m = n/2, i.e. Var(full) ~= Var(half)/2
- *   (the standard delete-d jackknife / half-sampling estimate). The interval is estimate +- z sd(half)/sqrt 2.
+ * method "halfSample" (default): subsets of m = n/2 rows drawn without replacement (the delete-n/2
+ *   jackknife, or half-sampling). Conditionally on the data, a half-sample of a smooth statistic varies by
+ *   Var* ~= sigma^2 (1/m - 1/n) (sampling without replacement from the n rows), which at m = n/2 equals
+ *   sigma^2 / n, the variance of the full-sample estimate itself: the spread of the half-sample draws is
+ *   the standard error, with no further factor (dividing it by sqrt 2, as an earlier version did, made
+ *   the nominal 95% interval cover about 82%). The interval is estimate +- z sd(half-sample draws).
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
  * Returns the fit, the interval of its decay rate `fit.decay` (= 1 + a) in `decayCI`, and the draws.
+ * `alsoWindows` fits more rank windows on the same resamples: `also[w]` has each window's fit, its draws
+ * and standard error, and `pairedDraws[b]` lists resample b's decay rates (main window first), so that
+ * a difference between windows gets its standard error from the same resamples.
  */
 export function bootstrapSpectrumFit(
   X: Matrix,
   spectrum: (X: Matrix) => ArrayLike<number>,
   from: number,
   to: number,
-  opts: { rng: Rng; B?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: OnProgress },
-): { fit: SpectrumFit; decayCI: [number, number]; level: number; draws: Float64Array; method: string; se: number } {
-  const fit = fitSpectrum(spectrum(X), from, to);
+  opts: { rng: Rng; B?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: OnProgress; alsoWindows?: [number, number][] },
+): {
+  fit: SpectrumFit; decayCI: [number, number]; level: number; draws: Float64Array; method: string; se: number;
+  also: { from: number; to: number; fit: SpectrumFit; draws: number[]; se: number }[]; pairedDraws: number[][];
+} {
+  const ev0 = spectrum(X);
+  const fit = fitSpectrum(ev0, from, to);
+  const windows = opts.alsoWindows ?? [];
   const B = opts.B ?? 100;
   const rng = requireRng(opts.rng, "bootstrapSpectrumFit");
   const n = X.rows, d = X.cols;
   const method = opts.method ?? "halfSample";
   const m = method === "halfSample" ? Math.floor(n / 2) : n;
   const draws = new Float64Array(B);
+  const pairedDraws: number[][] = [];
   const buf = new Float64Array(m * d);
   for (let b = 0; b < B; b++) {
     if (method === "halfSample") {
@@ -236,21 +246,30 @@ export function bootstrapSpectrumFit(
     } else {
       for (let i = 0; i < n; i++) { const j = rng.int(n); buf.set(X.data.subarray(j * d, (j + 1) * d), i * d); }
     }
-    draws[b] = fitSpectrum(spectrum({ rows: m, cols: d, data: buf }), from, to).decay;
+    const ev = spectrum({ rows: m, cols: d, data: buf });
+    draws[b] = fitSpectrum(ev, from, to).decay;
+    pairedDraws.push([draws[b], ...windows.map(([f, t]) => fitSpectrum(ev, f, t).decay)]);
     opts.onProgress?.({ done: b + 1, total: B, label: method === "halfSample" ? "half-samples" : "bootstrap resamples" });
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  let mean = 0;
-  for (const v of draws) mean += v / B;
-  let v2 = 0;
-  for (const v of draws) v2 += (v - mean) ** 2 / Math.max(1, B - 1);
+  const sdOf = (v: ArrayLike<number>): number => {
+    let mean = 0;
+    for (let i = 0; i < v.length; i++) mean += v[i] / v.length;
+    let v2 = 0;
+    for (let i = 0; i < v.length; i++) v2 += (v[i] - mean) ** 2 / Math.max(1, v.length - 1);
+    return Math.sqrt(v2);
+  };
+  const also = windows.map(([f, t], w) => {
+    const dw = pairedDraws.map((r) => r[w + 1]);
+    return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: sdOf(dw) };
+  });
+  const se = sdOf(draws);
   if (method === "halfSample") {
-    const se = Math.sqrt(v2 / 2);
     const z = normalQuantile(1 - (1 - level) / 2);
-    return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se };
+    return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
   }
-  return { fit, decayCI: percentileInterval(draws, level), level, draws, method, se: Math.sqrt(v2) };
+  return { fit, decayCI: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
 }
 
 /**

@@ -159,6 +159,7 @@ export function medianDistance(X: Matrix, max = 500): number {
 export interface KernelRegression {
   /** Dual coefficients alpha (n x k): prediction = K(test, train) alpha. */
   alpha: Matrix;
+  /** The per-sample ridge lambda used: alpha = (K + n lambda I)^-1 y. */
   ridge: number;
 }
 
@@ -169,8 +170,10 @@ function asColumns(y: ArrayLike<number> | Matrix): Matrix {
 }
 
 /**
- * Kernel ridge regression alpha = (K + ridge * n * I)^-1 y (ridge scaled by n, as in an empirical risk
- * with 1/n). ridge = 0 interpolates: Cholesky when K is positive definite, else min-norm least squares.
+ * Kernel ridge regression alpha = (K + n lambda I)^-1 y with `ridge` = lambda the per-sample penalty of
+ * min_f (1/n) sum_i (y_i - f(x_i))^2 + lambda |f|_K^2 (the library's convention, shared with
+ * models.ridgeFit and theory.learningCurve). ridge = 0 interpolates: Cholesky when K is positive
+ * definite, else min-norm least squares.
  */
 export function kernelRidgeFit(K: Matrix, y: ArrayLike<number> | Matrix, ridge = 0): KernelRegression {
   if (K.rows !== K.cols) throw new RangeError(`kernelRidgeFit: K must be square, got ${K.rows}x${K.cols}`);
@@ -191,4 +194,29 @@ export function kernelRidgeFit(K: Matrix, y: ArrayLike<number> | Matrix, ridge =
 /** Predictions K(test, train) alpha (m x k). */
 export function kernelRidgePredict(Kcross: Matrix, model: KernelRegression): Matrix {
   return la.matmul(Kcross, model.alpha);
+}
+
+/**
+ * The kernel's spectrum and a target's power per eigenmode, estimated on a sample: with K the N x N
+ * kernel matrix of N points drawn from the data distribution and y the target at those points, the
+ * eigenvalues of K / N estimate the kernel operator's eigenvalues eta_k (descending), and
+ * c_k^2 = (u_k . y)^2 / N (u_k the unit eigenvectors) the target's power in mode k, so that
+ * sum_k c_k^2 = |y|^2 / N. Exactly the Mercer decomposition of the kernel under the empirical measure
+ * of the N points (Bordelon, Canatar & Pehlevan, arXiv 2002.02561): feed it to theory.learningCurve.
+ */
+export function kernelSpectrum(K: Matrix, y: ArrayLike<number>): { eigenvalues: Float64Array; targetPower: Float64Array } {
+  if (K.rows !== K.cols) throw new RangeError(`kernelSpectrum: K must be square, got ${K.rows}x${K.cols}`);
+  const N = K.rows;
+  if (y.length !== N) throw new RangeError(`kernelSpectrum: K is ${N}x${N} but y has ${y.length} values`);
+  const A: Matrix = { rows: N, cols: N, data: Float64Array.from(K.data, (v) => v / N) };
+  const E = la.eigh(A);
+  const eigenvalues = new Float64Array(N), targetPower = new Float64Array(N);
+  for (let k = 0; k < N; k++) {
+    const col = N - 1 - k; // eigh is ascending
+    eigenvalues[k] = Math.max(0, E.values[col]);
+    let s = 0;
+    for (let i = 0; i < N; i++) s += E.vectors.data[i * N + col] * y[i];
+    targetPower[k] = (s * s) / N;
+  }
+  return { eigenvalues, targetPower };
 }

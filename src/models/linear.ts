@@ -2,8 +2,10 @@
  * Linear regression on fixed features: least squares, ridge, and min-norm interpolation, built on
  * src/linalg, and the Legendre polynomial features of chapter 01.
  *
- * Convention: ridge solves min_w (1/n)||y - X w||^2 + ridge * ||w||^2, i.e.
- *   w = (X^T X + n*ridge I)^-1 X^T y = X^T (X X^T + n*ridge I)^-1 y,
+ * Ridge convention (the library's one convention, shared with models.kernelRidgeFit,
+ * theory.learningCurve / solveKappa / learnability, theory.ridgeRisk and the experiments): `ridge` is
+ * the per-sample penalty lambda of min_w (1/n)||y - X w||^2 + lambda ||w||^2, i.e.
+ *   w = (X^T X + n lambda I)^-1 X^T y = X^T (X X^T + n lambda I)^-1 y,
  * using whichever Gram matrix is smaller (p x p or n x n). ridge = 0 gives ordinary least squares
  * when p < n and the minimum-norm interpolator when p > n (the limit ridge -> 0+).
  */
@@ -37,7 +39,8 @@ export interface LinearFit {
 
 /**
  * Ridge (ridge > 0) or ridgeless (ridge = 0: least squares when p < n, minimum-norm interpolation when
- * p > n) regression, minimising (1/n)|y - X w|^2 + ridge |w|^2 (so linalg's penalty is n * ridge).
+ * p > n) regression, minimising (1/n)|y - X w|^2 + ridge |w|^2: `ridge` is the per-sample lambda, the
+ * library's convention, so the linear system is (X^T X + n lambda I) w = X^T y.
  */
 export function ridgeFit(X: Matrix, y: ArrayLike<number>, ridge = 0): LinearFit {
   const n = X.rows, p = X.cols;
@@ -62,7 +65,8 @@ export function ridgeFit(X: Matrix, y: ArrayLike<number>, ridge = 0): LinearFit 
 const WELL_POSED_RATIO = 0.9;
 
 /**
- * `ridgeFit` for several penalties at once (same convention), forming the smaller Gram matrix only once:
+ * `ridgeFit` for several penalties at once (same convention: each entry of `ridges` is a per-sample
+ * lambda, the system (X^T X + n lambda I)), forming the smaller Gram matrix only once:
  * the coefficient vector for each entry of `ridges`. Ridgeless entries close to the square case use lstsq.
  */
 export function ridgePath(X: Matrix, y: ArrayLike<number>, ridges: number[]): Float64Array[] {

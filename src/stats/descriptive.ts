@@ -149,3 +149,23 @@ export function perPoint(runs: ArrayLike<ArrayLike<number>>): PointSummaries {
   }
   return out;
 }
+
+/**
+ * Mean of a correlated sequence with the batch-means standard error: the sequence is cut into
+ * consecutive batches of `batch` values, and the standard error is that of the batch means (their
+ * standard deviation over sqrt of their number). Correlations shorter than a batch (e.g. between
+ * neighbouring gap ratios of one spectrum, which share a gap) then no longer fake a small error bar.
+ * A last, incomplete batch is dropped from the error estimate (not from the mean).
+ */
+export function batchMeans(xs: ArrayLike<number>, batch = 10): { mean: number; se: number; batches: number } {
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batchMeans: batch must be a positive integer, got ${batch}`);
+  const k = Math.floor(xs.length / batch);
+  if (k < 2) throw new RangeError(`batchMeans: need at least 2 batches of ${batch}, got ${xs.length} values`);
+  const means: number[] = [];
+  for (let b = 0; b < k; b++) {
+    let s = 0;
+    for (let i = 0; i < batch; i++) s += xs[b * batch + i];
+    means.push(s / batch);
+  }
+  return { mean: mean(xs), se: stderr(means), batches: k };
+}

@@ -7,10 +7,10 @@
  * table's error bar are computed the same way. The standard error of a mean is the sample standard
  * deviation (n - 1 in the denominator) over sqrt(n).
  */
-export { mean, variance, std, stderr, median, quantile, logMean, mse, summarize, perPoint, sumOf } from "./descriptive";
+export { mean, variance, std, stderr, median, quantile, logMean, mse, summarize, perPoint, sumOf, batchMeans } from "./descriptive";
 export type { Summary, PointSummaries } from "./descriptive";
 export { bootstrap, bootstrapMean, percentileInterval } from "./bootstrap";
 export type { BootstrapInterval } from "./bootstrap";
-export { normalCdf, normalQuantile, zScore, twoSidedP } from "./normal";
+export { normalCdf, normalQuantile, zScore, twoSidedP, tCdf, tQuantile, zMaxForSeeds } from "./normal";
 export { zpPowerSpectrum, fourierConcentration, zpNullTopShare } from "./fourier";
 export type { ZpSpectrum, FourierConcentration } from "./fourier";

@@ -33,3 +33,73 @@ export function zScore(measured: number, se: number, expected: number): number {
 export function twoSidedP(z: number): number {
   return 2 * (1 - normalCdf(Math.abs(z)));
 }
+
+/** log Gamma(x) for x > 0 (Lanczos, g = 7, 9 terms: relative error ~1e-15). */
+function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = c[0];
+  const t = xx + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (xx + i);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularized incomplete beta I_x(a, b) by its continued fraction (modified Lentz). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const front = Math.exp(a * Math.log(x) + b * Math.log(1 - x) - logGamma(a) - logGamma(b) + logGamma(a + b)) / a;
+  const tiny = 1e-300;
+  let f = 1, c = 1, d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  f = d;
+  for (let m = 1; m <= 500; m++) {
+    for (const num of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+      d = 1 + num * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+      c = 1 + num / c; if (Math.abs(c) < tiny) c = tiny;
+      f *= c * d;
+    }
+    if (Math.abs(c * d - 1) < 1e-15) break;
+  }
+  return front * f;
+}
+
+/**
+ * Student-t CDF with `dof` degrees of freedom (via the regularized incomplete beta function; written
+ * here because it is two small functions, where a statistics package would add dozens of modules).
+ */
+export function tCdf(t: number, dof: number): number {
+  if (!(dof > 0)) throw new RangeError(`tCdf: dof must be > 0, got ${dof}`);
+  const x = dof / (dof + t * t);
+  const tail = 0.5 * incompleteBeta(x, dof / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Student-t quantile: the t with tCdf(t, dof) = p (bisection on the CDF, to 1e-12). */
+export function tQuantile(p: number, dof: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`tQuantile: p must be in (0, 1), got ${p}`);
+  if (p < 0.5) return -tQuantile(1 - p, dof);
+  let lo = 0, hi = 1;
+  while (tCdf(hi, dof) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tCdf(mid, dof) < p) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * The z threshold of a check whose standard error comes from `seeds` independent runs (dof = seeds - 1):
+ * the Student-t quantile with the same two-sided false-alarm rate as `z` standard deviations of a
+ * normal (default 3: 0.27%). With few seeds the estimated standard error is itself uncertain, so a
+ * 3-sigma rule would fail a true claim far more often than 0.27% (with 4 seeds: 5.8%); at 30 seeds
+ * the threshold is 3.3.
+ */
+export function zMaxForSeeds(seeds: number, z = 3): number {
+  if (!(seeds >= 2)) throw new RangeError(`zMaxForSeeds: need at least 2 seeds, got ${seeds}`);
+  return tQuantile(normalCdf(z), seeds - 1);
+}

@@ -1,6 +1,7 @@
 /**
  * `theory`: closed forms only (no simulation): ridgeless and ridge risk (Hastie et al.), the
- * Marchenko-Pastur law, gap-ratio statistics and their reference values, kernel learning curves from
+ * Marchenko-Pastur law and its generalisation to any population spectrum (Silverstein), the BBP spike
+ * transition, gap-ratio statistics and their reference values, kernel learning curves from
  * a spectrum (Bordelon et al.), effective ranks (Bartlett et al.), gradient descent on a linear
  * teacher-student task averaged over Marchenko-Pastur (Levi et al.), exact finite-width signal
  * propagation in ReLU networks (variance and kurtosis per layer); the random-features risk of Mei &
@@ -19,3 +20,4 @@ export * from "./criticality";
 export * from "./scalingLaws";
 export * as published from "./publishedLaws";
 export * from "./randomFeatureScaling";
+export * from "./sampleCovariance";

@@ -5,11 +5,19 @@
  *
  * Setting: Mercer decomposition K(x, x') = sum_k eta_k phi_k(x) phi_k(x') with phi_k orthonormal under
  * the data distribution; target f*(x) = sum_k c_k phi_k(x); labels y = f*(x) + noise of variance
- * sigma^2; n training points; ridge lambda (0 = interpolation). In the large-n limit (with the n / d
- * ratio of the relevant modes fixed), the predictor learns mode k by the fraction
+ * sigma^2; n training points.
+ *
+ * Ridge convention (the library's one convention, shared with models.ridgeFit, models.ridgePath,
+ * models.kernelRidgeFit, experiments.simulateLinearLearningCurves and theory.ridgeRisk): `ridge` is the
+ * per-sample penalty lambda of min_f (1/n) sum_i (y_i - f(x_i))^2 + lambda |f|_K^2, i.e. the predictor
+ * k(x)^T (K + n lambda I)^-1 y with K the n x n kernel matrix; 0 = interpolation (ridgeless). (Until
+ * issue 8 these functions took the lambda of (K + lambda I) while the estimators used n times it.)
+ *
+ * In the large-n limit (with the n / d ratio of the relevant modes fixed), the predictor learns mode k
+ * by the fraction
  *   L_k = n eta_k / (n eta_k + kappa),
- * where the effective regulariser kappa >= lambda solves
- *   kappa = lambda + kappa * sum_k eta_k / (n eta_k + kappa)   <=>   lambda / kappa + sum_k eta_k / (n eta_k + kappa) = 1,
+ * where the effective regulariser kappa >= n lambda solves
+ *   kappa = n lambda + kappa * sum_k eta_k / (n eta_k + kappa)   <=>   n lambda / kappa + sum_k eta_k / (n eta_k + kappa) = 1,
  * and the test error (excess over the noise) is
  *   E_g = 1/(1 - gamma) * [ sum_k (1 - L_k)^2 c_k^2 + gamma sigma^2 ],   gamma = sum_k n eta_k^2 / (n eta_k + kappa)^2.
  * For lambda = 0 a solution exists only while n < (number of modes with eta_k > 0).
@@ -20,7 +28,7 @@ export interface LearningCurveInput {
   eigenvalues: ArrayLike<number>;
   /** Squared target coefficients c_k^2 in the same eigenbasis (target power per mode). */
   targetPower: ArrayLike<number>;
-  /** Ridge (default 0: ridgeless). */
+  /** Per-sample ridge lambda: the predictor is k(x)^T (K + n lambda I)^-1 y (default 0: ridgeless). */
   ridge?: number;
   /** Label-noise standard deviation sigma (default 0). */
   sigma?: number;
@@ -34,7 +42,10 @@ export interface LearningCurvePoint {
   error: number;
 }
 
-/** Solve lambda/kappa + sum eta_k/(n eta_k + kappa) = 1 for kappa (bisection on log kappa). */
+/**
+ * Solve n ridge / kappa + sum eta_k / (n eta_k + kappa) = 1 for kappa (bisection on log kappa), with
+ * `ridge` the per-sample lambda of (K + n lambda I) (the library's convention, see the module header).
+ */
 export function solveKappa(eigenvalues: ArrayLike<number>, n: number, ridge = 0): number {
   if (!(n > 0)) throw new RangeError(`solveKappa: n must be > 0, got ${n}`);
   if (ridge < 0) throw new RangeError(`solveKappa: ridge must be >= 0, got ${ridge}`);
@@ -44,13 +55,14 @@ export function solveKappa(eigenvalues: ArrayLike<number>, n: number, ridge = 0)
   if (ridge === 0 && positive <= n) {
     throw new RangeError(`solveKappa: ridgeless regression needs more positive eigenvalues (${positive}) than samples (${n})`);
   }
+  const lambda = n * ridge; // the ridge of the n x n system (K + lambda I)
   const g = (kappa: number): number => {
-    let s = ridge / kappa;
+    let s = lambda / kappa;
     for (let k = 0; k < eta.length; k++) if (eta[k] > 0) s += eta[k] / (n * eta[k] + kappa);
     return s - 1;
   };
-  // g decreases in kappa. Bracket: kappa in [tiny, ridge + trace] (g(ridge + trace) <= 0).
-  let hi = ridge + trace;
+  // g decreases in kappa. Bracket: kappa in [tiny, lambda + trace] (g(lambda + trace) <= 0).
+  let hi = lambda + trace;
   let lo = hi;
   for (let i = 0; i < 400 && g(lo) < 0; i++) lo /= 4;
   if (g(lo) < 0) return lo; // kappa is below double precision of the spectrum scale
@@ -62,7 +74,7 @@ export function solveKappa(eigenvalues: ArrayLike<number>, n: number, ridge = 0)
   return Math.sqrt(lo * hi);
 }
 
-/** Predicted test error at one sample size. */
+/** Predicted test error at one sample size (`input.ridge`: the per-sample lambda of (K + n lambda I)). */
 export function learningCurvePoint(input: LearningCurveInput, n: number): LearningCurvePoint {
   const eta = input.eigenvalues, c2 = input.targetPower;
   if (eta.length !== c2.length) throw new RangeError(`learningCurve: ${eta.length} eigenvalues but ${c2.length} target coefficients`);
@@ -82,7 +94,10 @@ export function learningCurve(input: LearningCurveInput, ns: ArrayLike<number>):
   return Array.from(ns, (n) => learningCurvePoint(input, n));
 }
 
-/** Mode-by-mode learnability n eta_k / (n eta_k + kappa) at sample size n (spectral bias: large eta first). */
+/**
+ * Mode-by-mode learnability n eta_k / (n eta_k + kappa) at sample size n (spectral bias: large eta
+ * first); `ridge` is the per-sample lambda of (K + n lambda I).
+ */
 export function learnability(eigenvalues: ArrayLike<number>, n: number, ridge = 0): Float64Array {
   const kappa = solveKappa(eigenvalues, n, ridge);
   return Float64Array.from(eigenvalues, (e) => (n * e) / (n * e + kappa));

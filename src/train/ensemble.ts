@@ -1,7 +1,8 @@
 /**
  * Many small one-hidden-layer networks trained at once, as one batched tensor program: the engine of
  * the scaling studies (chapters 09 and 10), which need hundreds of runs across model sizes and data
- * budgets.
+ * budgets. Members may differ in width, inputs and number of steps, and train on minibatches. (For
+ * several seeds of one network of any depth, full batch, see `fitReplicas` in replicas.ts.)
  *
  *   const res = await train.trainEnsemble({
  *     inputDim: 16, outputs: 1,

@@ -5,6 +5,7 @@
  * - optimizers.ts, schedules.ts, losses.ts: SGD (momentum, Nesterov), Adam, AdamW; schedules; losses
  * - fit.ts: the training loop (full or mini-batch, history, divergence detection); `trainingStep`, one update
  * - backprop.ts: loss and gradients by backpropagation written out per layer (fit's fast path)
+ * - replicas.ts: several independent networks of one spec trained as one batched program (seeds for the price of one)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
  * - curvature.ts: Hessian-vector products (exact, R-operator), the top Hessian eigenvalue (sharpness)
@@ -28,6 +29,8 @@ export { fit, trainingStep, TrainingDiverged } from "./fit";
 export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence, TrainingStep } from "./fit";
 export { backprop, lossWithGradient } from "./backprop";
 export type { Backprop } from "./backprop";
+export { fitReplicas } from "./replicas";
+export type { ReplicaData, ReplicaOptions, ReplicaRun } from "./replicas";
 export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
 export type { SpecKernels } from "./kernels";
 export { historyFrame, curves } from "./history";

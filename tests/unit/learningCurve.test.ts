@@ -9,7 +9,7 @@ test("kappa solves its equation; white spectrum has the closed form", () => {
   const eta = powerLawSpectrum(500, 0.5);
   for (const [n, ridge] of [[10, 0], [100, 0], [100, 1e-3], [800, 1e-2]]) {
     const k = solveKappa(eta, n, ridge);
-    let s = ridge / k; for (const e of eta) s += e / (n * e + k);
+    let s = (n * ridge) / k; for (const e of eta) s += e / (n * e + k); // per-sample ridge: (K + n ridge I)
     assert.ok(Math.abs(s - 1) < 1e-9, `n=${n} ridge=${ridge}: ${s}`);
   }
   assert.throws(() => solveKappa(eta, 500, 0), /more positive eigenvalues/);
@@ -39,5 +39,26 @@ test("theory matches simulated ridgeless regression with a power-law spectrum (4
     const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (seeds - 1) / seeds);
     // theory is asymptotic; at these sizes it is within a few percent: allow 3 standard errors + 5%
     assert.ok(Math.abs(m - theory[i]) < 3 * se + 0.05 * theory[i], `n=${n}: sim ${m} ± ${se}, theory ${theory[i]}`);
+  });
+});
+
+test("theory matches simulated RIDGE regression: one per-sample ridge convention (K + n lambda I) in both", () => {
+  // the estimator (simulateLinearLearningCurves, kernelRidgeFit, ridgeFit) solves (K + n lambda I);
+  // theory.learningCurve takes the same lambda. Until issue 8 the theory took the lambda of
+  // (K + lambda I): fed the same number it predicted an almost ridgeless curve, far below the simulation.
+  const d = 300, ns = [20, 40, 80], ridge = 0.1;
+  const eta = powerLawSpectrum(d, 0.5);
+  const tot = eta.reduce((s, v) => s + v, 0);
+  const input = { eigenvalues: eta, targetPower: eta.map((v) => v / tot), ridge: ridge };
+  const theory = learningCurve(input, ns).map((p) => p.error);
+  const seeds = 40;
+  const errs = simulateLinearLearningCurves({ spectra: [eta], ns: ns, seeds: seeds, rng: new Rng(3), ridge: ridge })[0];
+  const ridgeless = learningCurve({ ...input, ridge: 0 }, ns).map((p) => p.error);
+  ns.forEach((n, i) => {
+    const v = errs.map((r) => r[i]);
+    const m = v.reduce((s, x) => s + x, 0) / seeds;
+    const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (seeds - 1) / seeds);
+    assert.ok(ridgeless[i] < 0.8 * theory[i], `n=${n}: the ridge must matter here (ridgeless ${ridgeless[i]}, ridge ${theory[i]})`);
+    assert.ok(Math.abs(m - theory[i]) < 3 * se + 0.03 * theory[i], `n=${n}: sim ${m} ± ${se}, theory ${theory[i]}`);
   });
 });

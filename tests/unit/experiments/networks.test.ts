@@ -8,8 +8,9 @@ import { netKernels } from "../../../src/models/kernels";
 import { network } from "../../../src/train/network";
 import { nngpEstimate } from "../../../src/train/kernels";
 import { kernelMonteCarlo, kernelSpec, ntkDeviationVsWidth } from "../../../src/experiments/kernelLimits";
-import { fourierAmplitude, inputFeatures, spectralBiasRun, stepsToLearn } from "../../../src/experiments/spectralBias";
+import { fourierAmplitude, inputFeatures, spectralBiasRun, spectralBiasRuns, stepsToLearn } from "../../../src/experiments/spectralBias";
 import { epochsToReach, memorizationRun } from "../../../src/experiments/memorization";
+import { mean, stderr } from "../../../src/stats";
 
 test("kernelMonteCarlo: deviations are Monte-Carlo noise (rms z ~ 1), and a 10% error in C_W is detected", async () => {
   const angles = [0, 0.5, 1, 1.5, 2, 2.5, 3];
@@ -17,6 +18,10 @@ test("kernelMonteCarlo: deviations are Monte-Carlo noise (rms z ~ 1), and a 10% 
   const ok = await kernelMonteCarlo({ spec, nets: 12, angles, rng: new Rng(4) });
   assert.ok(ok.zNngp < 3 && ok.zNtk < 3, `z ${ok.zNngp} ${ok.zNtk}`);
   assert.equal(ok.nngp.length, angles.length);
+  // the per-network mean deviation: zero within the standard error of 12 networks
+  assert.equal(ok.perNetNngp.length, 12);
+  const zNet = (v: number[]) => Math.abs(mean(v)) / stderr(v);
+  assert.ok(zNet(ok.perNetNngp) < 4 && zNet(ok.perNetNtk) < 4, `per-net z ${zNet(ok.perNetNngp)} ${zNet(ok.perNetNtk)}`);
   // networks with C_W = 2 against the kernel of C_W = 2.2
   const X = circleInputs(angles, 8, new Rng(5));
   const wrong = netKernels(X, X, { depth: 2, sigmaW2: 2.2 }).nngp;
@@ -49,6 +54,17 @@ test("spectral bias: a small MLP fits frequency 1 before frequency 8", async () 
   assert.equal(r.steps[0], 0);
   assert.ok(r.residual[0][last] < r.residual[1][last], `residuals ${r.residual[0][last]} vs ${r.residual[1][last]}`);
   assert.ok(stepsToLearn(r, 0, 0.2) < stepsToLearn(r, 1, 0.2));
+});
+
+test("spectralBiasRuns: seeds trained as one batched program; circle inputs; each seed fits frequency 1 before 8", async () => {
+  const runs = await spectralBiasRuns({ seeds: 3, freqs: [1, 8], points: 64, hidden: [32, 32], steps: 120, evalEvery: 10, lr: 3e-3, rng: new Rng(1), inputs: "circle" });
+  assert.equal(runs.length, 3);
+  for (const r of runs) {
+    assert.deepEqual(r.steps.slice(0, 2), [0, 10]);
+    assert.ok(r.residual[0][3] < r.residual[1][3], `step 30: ${r.residual[0][3]} vs ${r.residual[1][3]}`);
+  }
+  assert.notDeepEqual(runs[0].residual[1], runs[1].residual[1], "independent networks");
+  assert.equal(inputFeatures(Float64Array.from([0.25]), undefined, new Rng(1), "circle").dim, 2);
 });
 
 test("memorization: true labels are learnt; fully shuffled ones are fitted with test accuracy near chance", async () => {
