@@ -89,7 +89,7 @@ export function answerNumberViolations(nb: Notebook, add: Add): void {
       if (matchesAny(q, accepted) || seen.has(q.text)) continue;
       seen.add(q.text);
       add("answer-numbers", `${label} quotes ${q.text}, which no code cell computes: let a code cell compute and print it ` +
-        `(an answers cell before the exercises, e.g. show(markdown(\`... \${value.toFixed(2)} ...\`))) and point the answer to that output, ` +
+        `(an answers cell before the exercises, e.g. markdown(\`... \${value.toFixed(2)} ...\`)) and point the answer to that output, ` +
         `or check it as an expected value with a tolerance from its standard error; or state the answer without the number`);
     }
   }

@@ -20,10 +20,10 @@ test("random-feature closed form: its limits are the known results", () => {
   }
   assert.equal(randomFeatureScalingPoint({ spectrum: spec, N: 64, T: 64 }).loss, Infinity);
   // N -> infinity: kernel ridge(less) regression with target power lambda (theory.learningCurve, whose
-  // ridge is added to the unnormalised kernel matrix: T times ours)
+  // ridge is per sample, (K + T ridge I), as ours)
   for (const ridge of [0, 1e-3]) {
     const k = randomFeatureScalingPoint({ spectrum: spec, N: 1e12, T: 100, ridge, sigma: 0.1 });
-    const lc = learningCurvePoint({ eigenvalues: spec, targetPower: spec, ridge: ridge * 100, sigma: 0.1 }, 100);
+    const lc = learningCurvePoint({ eigenvalues: spec, targetPower: spec, ridge: ridge, sigma: 0.1 }, 100);
     assert.ok(Math.abs(k.excess / lc.error - 1) < 1e-5, `ridge ${ridge}: ${k.excess} vs ${lc.error}`);
   }
   // ridgeless duality N <-> T (without noise)
@@ -60,7 +60,7 @@ test("random-feature closed form against simulation (ridge and ridgeless, both s
     });
     sim.Ts.forEach((T, j) => {
       const [m, se] = meanSe(sim.featureLimit[ri].map((s) => s[j]));
-      const th = (learningCurvePoint({ eigenvalues: spec, targetPower: spec, ridge: ridge * T, sigma: 0.05 }, T).error + 0.05 ** 2) / total;
+      const th = (learningCurvePoint({ eigenvalues: spec, targetPower: spec, ridge: ridge, sigma: 0.05 }, T).error + 0.05 ** 2) / total;
       assert.ok(Math.abs(m - th) <= 4 * se + 0.08 * th, `N = inf, T ${T}: ${m} ± ${se} vs ${th}`);
     });
   });
