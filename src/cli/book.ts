@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     `<td style="color:${e.report.status === "ok" ? "#1a7f37" : "#cf222e"}">${e.report.status}</td><td>${e.report.seconds.toFixed(1)} s</td>` +
     `<td>${e.checks.passed} passed${e.checks.failed ? `, ${e.checks.failed} failed` : ""}</td></tr>`).join("\n");
   const index = `<!doctype html><meta charset="utf-8"><title>genlab — the book</title>
-<style>body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em}td,th{padding:.3em .8em;text-align:left}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em}td,th{padding:.3em .8em;text-align:left}td+td{white-space:nowrap}</style>
 <h1>Statistical Properties of Training &amp; Generalization — the lab</h1>
 <p>Executed ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC at ${quick ? "test size (quick=true)" : "full size"}.</p>
 <table><tr><th>chapter</th><th>status</th><th>time</th><th>checks</th></tr>
