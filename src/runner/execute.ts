@@ -95,14 +95,20 @@ type Outcome =
   | { kind: "aborted"; late?: KernelMessage.IExecuteReplyMsg }
   | { kind: "died"; reason: string };
 
-function waitForKernel(kernel: Kernel.IKernelConnection, timeoutMs: number, signal?: AbortSignal): Promise<KernelMessage.IInfoReply> {
+/**
+ * Wait until the kernel answers kernel_info. @jupyterlab/services asks once, when its websocket
+ * connects; a request or reply lost in the start-up race (seen once in a CI run: a healthy kernel, no
+ * answer for the whole timeout) is never asked again, so we ask again every `retryMs` ourselves.
+ */
+export function waitForKernel(kernel: Kernel.IKernelConnection, timeoutMs: number, signal?: AbortSignal, retryMs = 10_000): Promise<KernelMessage.IInfoReply> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the kernel did not answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`the kernel did not answer within ${Math.round(timeoutMs / 1000)} s`)); }, timeoutMs);
+    const retry = setInterval(() => { kernel.requestKernelInfo().catch(() => undefined); }, retryMs);
     const onStatus = (_: unknown, s: Kernel.Status) => {
       if (s === "dead") { cleanup(); reject(new Error("the kernel died while starting (see the Jupyter server log; is the tslab kernelspec working? try `npm run doctor`)")); }
     };
     const onAbort = () => { cleanup(); reject(new Error("interrupted")); };
-    const cleanup = () => { clearTimeout(timer); kernel.statusChanged.disconnect(onStatus); signal?.removeEventListener("abort", onAbort); };
+    const cleanup = () => { clearTimeout(timer); clearInterval(retry); kernel.statusChanged.disconnect(onStatus); signal?.removeEventListener("abort", onAbort); };
     kernel.statusChanged.connect(onStatus);
     if (signal?.aborted) return onAbort(); // an 'abort' listener added now would never fire
     signal?.addEventListener("abort", onAbort);

@@ -257,3 +257,23 @@ describe("executed copies", () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe("kernel start", () => {
+  test("a lost kernel_info answer is asked for again (the start-up race), and a kernel that never answers times out", async () => {
+    const { waitForKernel } = await import("../../src/runner/execute");
+    let resolveInfo: (v: unknown) => void = () => undefined;
+    let asked = 0;
+    const statusChanged = { connect: () => undefined, disconnect: () => undefined };
+    const lost = {
+      info: new Promise((r) => { resolveInfo = r; }),
+      statusChanged,
+      // the first request's answer was lost; the second one arrives
+      requestKernelInfo: async () => { if (++asked === 2) resolveInfo({ status: "ok", implementation: "tslab" }); },
+    };
+    const info = await waitForKernel(lost as never, 5000, undefined, 20);
+    assert.equal((info as { implementation: string }).implementation, "tslab");
+    assert.equal(asked, 2);
+    const silent = { info: new Promise(() => undefined), statusChanged, requestKernelInfo: async () => undefined };
+    await assert.rejects(() => waitForKernel(silent as never, 100, undefined, 20), /did not answer within/);
+  });
+});
