@@ -32,6 +32,7 @@ import * as path from "path";
 import { projectRoot } from "./project/paths";
 import { linalgBackend } from "./linalg";
 import { Rng } from "./random";
+import { expectedBackend } from "./tf";
 
 export interface CacheOptions {
   /** Extra values that decide the result and are not visible to the cache (e.g. data read from disk). */
@@ -155,12 +156,12 @@ export function stableStringify(x: unknown): string {
 
 /**
  * What else decides the numbers besides the code and its inputs: the float64 linear-algebra path
- * (OpenBLAS and the JS kernels differ in the last bits) and the environment overrides that pick a
- * TensorFlow.js backend or matmul path.
+ * (OpenBLAS and the JS kernels differ in the last bits), the TensorFlow.js backend (wasm, or native
+ * tfjs-node when installed later) and the environment overrides that pick a matmul or optimizer path.
  */
 export function computeEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { linalg: linalgBackend().name };
-  for (const v of ["GENLAB_BACKEND", "GENLAB_TF_MATMUL", "GENLAB_WASM_MATMUL_PATCH"]) {
+  const env: Record<string, string> = { linalg: linalgBackend().name, tfjs: expectedBackend() };
+  for (const v of ["GENLAB_TF_MATMUL", "GENLAB_WASM_MATMUL_PATCH", "GENLAB_FUSED_OPTIMIZER"]) {
     if (process.env[v]) env[v] = process.env[v] as string;
   }
   return env;

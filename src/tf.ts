@@ -30,6 +30,7 @@
  * of start-up and keeps the process alive until process.exit(); the measured gain here (2 cores) is
  * 1.25-1.5x per training step (docs/performance.md). Not worth the fragility in a teaching lab.
  */
+import * as fs from "fs";
 import * as tfjs from "@tensorflow/tfjs";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -265,6 +266,23 @@ function tryWasm(): string | null {
   } catch (e) {
     return `@tensorflow/tfjs-backend-wasm failed to load (${(e as Error).message.split("\n")[0]})`;
   }
+}
+
+/**
+ * The backend `tfReady()` picks (or picked) in this process, known without initialising TensorFlow.js:
+ * the choice made, else GENLAB_BACKEND, else "tensorflow" when a real @tensorflow/tfjs-node is
+ * installed (not the plain tfjs that the danfojs override puts under that name), else "wasm". For
+ * cache keys: results computed on one backend are not reused on another.
+ */
+export function expectedBackend(): string {
+  if (info) return info.name;
+  if (process.env.GENLAB_BACKEND) return process.env.GENLAB_BACKEND;
+  try {
+    const pkg = require.resolve("@tensorflow/tfjs-node/package.json");
+    const name = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name;
+    if (name === "@tensorflow/tfjs-node") return "tensorflow";
+  } catch { /* not installed */ }
+  return "wasm";
 }
 
 async function choose(): Promise<BackendInfo> {

@@ -187,3 +187,10 @@ test("tooling code does not change the science-code hash; a model change does", 
   assert.notEqual(scienceCodeHash(lib), h0);
   fs.rmSync(lib, { recursive: true, force: true });
 });
+
+test("the compute environment names the float64 path and the TensorFlow.js backend (wasm here: the tfjs-node under node_modules is the danfojs override)", () => {
+  const { computeEnvironment } = require("../../src/cache") as typeof import("../../src/cache");
+  const env = computeEnvironment();
+  assert.equal(env.tfjs, process.env.GENLAB_BACKEND ?? "wasm");
+  assert.ok(["openblas", "accelerate", "js"].includes(env.linalg));
+});
