@@ -45,6 +45,12 @@ export interface CacheOptions {
   dir?: string;
   /** Do not print the one-line "reused" note. */
   quiet?: boolean;
+  /**
+   * The computation is library code, called from inside the library (e.g. a study caching each of its
+   * runs under `id`): its closure's words are not looked up in the notebook, whose names it cannot
+   * see; the library's code hash and `id` are its key.
+   */
+  libraryCode?: boolean;
 }
 
 const TYPED: Record<string, { new (buf: ArrayBuffer): ArrayBufferView & ArrayLike<number> }> = {
@@ -343,7 +349,7 @@ export interface CacheKey {
 type Compute<T> = () => Promise<T> | T;
 
 function buildKey(id: string | object, compute: Compute<unknown>, opts: CacheOptions): { key: CacheKey; rngs: Dependencies["rngs"] } {
-  const deps = dependencies(compute);
+  const deps: Dependencies = opts.libraryCode ? { names: {}, rngs: [] } : dependencies(compute);
   const keyHash = opts.key === undefined ? undefined : crypto.createHash("sha256").update(stableStringify(opts.key)).digest("hex").slice(0, 16);
   const canonical = stableStringify({
     id, key: keyHash, version: opts.version ?? "", code: Function.prototype.toString.call(compute),
@@ -368,7 +374,7 @@ export function keyOf(id: string | object, compute: Compute<unknown>, opts: Cach
  * do, trains those together, then stores each with `cached` (experiments/scalingStudy.ts).
  */
 export function isCached(id: string | object, compute: Compute<unknown>, opts: CacheOptions = {}): boolean {
-  if (opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase())) return false;
+  if (cacheIgnored(opts)) return false;
   let key: CacheKey;
   try {
     key = buildKey(id, compute, opts).key;
@@ -379,17 +385,21 @@ export function isCached(id: string | object, compute: Compute<unknown>, opts: C
   const file = path.join(cacheDir(opts), `${key.hash}.json`);
   if (!fs.existsSync(file)) return false;
   try {
-    const stored = JSON.parse(fs.readFileSync(file, "utf8"), decodeValue) as { canonical?: string };
-    return stored.canonical === key.canonical;
+    return readEntry(file).canonical === key.canonical;
   } catch {
     return false;
   }
 }
 
-/** The hash of the older form's key (a configuration and a version), without code. */
-export function cacheKey(key: unknown, version = ""): string {
-  const text = stableStringify({ key, version, package: libraryVersion(), env: computeEnvironment() });
-  return crypto.createHash("sha256").update(text).digest("hex").slice(0, 40);
+/** Whether the cache is to be ignored: `opts.ignore` or GENLAB_NO_CACHE=1. */
+function cacheIgnored(opts: CacheOptions): boolean {
+  return !!opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase());
+}
+
+/** A stored entry as written by `cached` (throws when unreadable or not JSON). */
+interface Entry<T> { canonical?: string; value: T; undef?: boolean; created?: string; seconds?: number }
+function readEntry<T>(file: string): Entry<T> {
+  return JSON.parse(fs.readFileSync(file, "utf8"), decodeValue) as Entry<T>;
 }
 
 function writeAtomic(file: string, text: string): void {
@@ -436,13 +446,13 @@ export async function cached<T>(id: string | object, compute: Compute<T>, opts: 
   }
   const { key, rngs } = built;
   const file = path.join(cacheDir(opts), `${key.hash}.json`);
-  const ignore = !!opts.ignore || ["1", "true", "yes"].includes((process.env.GENLAB_NO_CACHE ?? "").toLowerCase());
+  const ignore = cacheIgnored(opts);
   const running = inflight.get(file);
   if (running) return running as Promise<T>;
   const job = (async (): Promise<T> => {
     if (!ignore && fs.existsSync(file)) {
       try {
-        const stored = JSON.parse(fs.readFileSync(file, "utf8"), decodeValue) as { canonical?: string; value: T; undef?: boolean; created?: string; seconds?: number };
+        const stored = readEntry<T>(file);
         if (stored.canonical === key.canonical) {
           if (!opts.quiet) {
             const secs = typeof stored.seconds === "number" ? ` in ${stored.seconds < 10 ? stored.seconds.toFixed(2) : stored.seconds.toFixed(0)} s` : "";

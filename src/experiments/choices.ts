@@ -21,8 +21,8 @@ import { NetworkSpec, Parameterization } from "../train/spec";
 import { fit } from "../train/fit";
 import { gradientNoise } from "../train/gradientNoise";
 import { layerStatistics, LayerStatistics, Estimate } from "../train/layerStats";
-import { percentileInterval } from "../stats/bootstrap";
-import { std } from "../stats/descriptive";
+import { bootstrap } from "../stats/bootstrap";
+import { leastSquaresLine } from "../fit/line";
 
 // ---------------------------------------------------------------- criticality
 
@@ -76,24 +76,14 @@ export function layerTrend(stats: LayerStatistics, statistic: (G: number[], F: n
     for (let i = 0; i < idx.length; i++) for (let l = 0; l < L; l++) { G[l] += ms[idx[i]][l]; F[l] += m4[idx[i]][l]; }
     return [G.map((v) => v / idx.length), F.map((v) => v / idx.length)];
   };
-  const all = Int32Array.from({ length: R }, (_, i) => i);
-  const value = statistic(...moments(all));
-  const draws = new Float64Array(B);
-  for (let b = 0; b < B; b++) {
-    const r = opts.rng.fork(`boot ${b}`);
-    draws[b] = statistic(...moments(Int32Array.from({ length: R }, () => r.int(R))));
-  }
-  return { value, se: std(draws), ci: percentileInterval(draws, 0.95) };
+  const value = statistic(...moments(Int32Array.from({ length: R }, (_, i) => i)));
+  const boot = bootstrap((r) => statistic(...moments(Int32Array.from({ length: R }, () => r.int(R)))), { rng: opts.rng, B });
+  return { value, se: boot.se, ci: boot.ci };
 }
 
 /** Least-squares slope of ys against xs. */
 export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
-  const n = xs.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += xs[i] / n; my += ys[i] / n; }
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; }
-  return sxy / sxx;
+  return leastSquaresLine(xs, ys, "slope").slope;
 }
 
 // ---------------------------------------------------------------- a regression task for the training studies
@@ -320,12 +310,8 @@ export function bestLr(lrs: number[], loss: number[][], opts: { rng: Rng; B?: nu
   const x = lrs.map(Math.log2);
   const worst = 10 * Math.max(...loss.flat().filter(Number.isFinite));
   const est = lossVertex(x, loss, Int32Array.from({ length: S }, (_, i) => i), worst);
-  const draws = new Float64Array(B);
-  for (let b = 0; b < B; b++) {
-    const r = opts.rng.fork(`boot ${b}`);
-    draws[b] = lossVertex(x, loss, Int32Array.from({ length: S }, () => r.int(S)), worst);
-  }
-  return { log2Lr: est, se: std(draws), ci: percentileInterval(draws, 0.95) };
+  const boot = bootstrap((r) => lossVertex(x, loss, Int32Array.from({ length: S }, () => r.int(S)), worst), { rng: opts.rng, B });
+  return { log2Lr: est, se: boot.se, ci: boot.ci };
 }
 
 /**
@@ -339,12 +325,8 @@ export function transferSlope(study: LrTransferStudy, p: number, opts: { rng: Rn
   const worst = 10 * Math.max(...study.loss[p].flat(2).filter(Number.isFinite));
   const at = (seeds: ArrayLike<number>): number[] => study.loss[p].map((byLr) => lossVertex(x, byLr, seeds, worst));
   const all = at(Int32Array.from({ length: S }, (_, i) => i));
-  const draws = new Float64Array(B);
-  for (let b = 0; b < B; b++) {
-    const r = opts.rng.fork(`boot ${b}`);
-    draws[b] = slope(lw, at(Int32Array.from({ length: S }, () => r.int(S))));
-  }
-  return { slope: slope(lw, all), se: std(draws), ci: percentileInterval(draws, 0.95), log2Lr: all };
+  const boot = bootstrap((r) => slope(lw, at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
+  return { slope: slope(lw, all), se: boot.se, ci: boot.ci, log2Lr: all };
 }
 
 /**

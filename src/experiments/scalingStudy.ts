@@ -123,8 +123,10 @@ export async function scalingStudy(cfg: ScalingStudyConfig, opts: { rng: Rng; on
   };
 
   // 1. which runs are missing; 2. train them, one ensemble per seed; 3. store and collect every run
-  // (the two closures below must read the same, character for character: their source is part of the key)
-  const missing = useCache ? grid.filter((scalingRunSpec) => !isCached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec))) : grid;
+  // (the two closures below must read the same, character for character: their source is part of the
+  // key; keyOfRun holds the configuration, and `libraryCode` keeps notebook names out of the key)
+  const libraryCode = true;
+  const missing = useCache ? grid.filter((scalingRunSpec) => !isCached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec), { libraryCode })) : grid;
   for (let s = 0; s < cfg.seeds; s++) {
     const todo = missing.filter((r) => r.seed === s);
     if (todo.length === 0) continue;
@@ -132,7 +134,7 @@ export async function scalingStudy(cfg: ScalingStudyConfig, opts: { rng: Rng; on
   }
   const out: ScalingRunRecord[] = [];
   for (const scalingRunSpec of grid) {
-    out.push(useCache ? await cached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec), { quiet: true }) : (fresh.get(label(scalingRunSpec)) as ScalingRunRecord));
+    out.push(useCache ? await cached(keyOfRun(scalingRunSpec), () => trainedOrTrain(scalingRunSpec), { quiet: true, libraryCode }) : (fresh.get(label(scalingRunSpec)) as ScalingRunRecord));
   }
   if (useCache) console.log(`scaling study: ${grid.length - missing.length} of ${grid.length} runs reused from the cache, ${missing.length} trained`);
   return out;

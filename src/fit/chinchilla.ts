@@ -17,7 +17,9 @@
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { percentileInterval } from "../stats/bootstrap";
+import { std } from "../stats/descriptive";
 import { lbfgs, LbfgsOptions } from "./optimize";
+import { leastSquaresLine } from "./line";
 import { ChinchillaLaw, chinchillaLoss } from "../theory/scalingLaws";
 
 /** One training run: parameters N, training tokens (samples) D, final loss L. */
@@ -291,12 +293,8 @@ export function isoflopMinimum(C: number, Ns: ArrayLike<number>, Ls: ArrayLike<n
  */
 export function approach2Exponent(minima: readonly IsoflopMinimum[]): { a: number; prefactor: number } {
   if (minima.length < 2) throw new RangeError("approach2Exponent: need at least two budgets");
-  const x = minima.map((m) => Math.log(m.C)), y = minima.map((m) => Math.log(m.NOpt));
-  const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
-  let sxx = 0, sxy = 0;
-  for (let i = 0; i < x.length; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
-  const a = sxy / sxx;
-  return { a, prefactor: Math.exp(my - a * mx) };
+  const line = leastSquaresLine(minima.map((m) => Math.log(m.C)), minima.map((m) => Math.log(m.NOpt)), "approach2Exponent");
+  return { a: line.slope, prefactor: Math.exp(line.intercept) };
 }
 
 /**
@@ -341,7 +339,6 @@ export function bootstrapApproach2(profiles: readonly { C: number; runs: readonl
       } catch { /* no interior minimum in this resample: draw again */ }
     }
   }
-  const m = draws.reduce((s, x) => s + x, 0) / draws.length;
-  const se = Math.sqrt(draws.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, draws.length - 1));
+  const se = draws.length > 1 ? std(draws) : 0;
   return { minima, a, prefactor, se, ci: percentileInterval(draws, opts.level ?? 0.95), draws };
 }

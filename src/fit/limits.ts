@@ -6,6 +6,7 @@
  */
 import { Rng } from "../random";
 import { percentileInterval } from "../stats/bootstrap";
+import { leastSquaresLine } from "./line";
 
 export interface LimitFit {
   /** The limit c = y(infinity). */
@@ -24,13 +25,9 @@ export function fitLimit(x: ArrayLike<number>, y: ArrayLike<number>, p = 0.5): L
     if (!(v > 0)) throw new RangeError(`fitLimit: x must be positive, got ${v}`);
     return v ** -p;
   });
-  let mu = 0, my = 0;
-  for (let i = 0; i < n; i++) { mu += u[i] / n; my += y[i] / n; }
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (u[i] - mu) * (y[i] - my); sxx += (u[i] - mu) ** 2; }
-  if (!(sxx > 0)) throw new RangeError("fitLimit: need at least two distinct x");
-  const b = sxy / sxx;
-  return { c: my - b * mu, b, p };
+  if (new Set(u).size < 2) throw new RangeError("fitLimit: need at least two distinct x");
+  const line = leastSquaresLine(u, y, "fitLimit");
+  return { c: line.intercept, b: line.slope, p };
 }
 
 /**

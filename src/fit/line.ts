@@ -6,6 +6,24 @@
  * errors of the coefficients from given point errors.
  */
 
+/**
+ * Ordinary least-squares line y = intercept + slope * x (the core of fitPowerLaw, fitLimit and the
+ * IsoFLOP and learning-rate slopes). Throws `<who>: all x are equal` when no slope is defined.
+ */
+export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>, who = "leastSquaresLine"): { slope: number; intercept: number } {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`${who}: x has ${n} points, y has ${y.length}`);
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+  mx /= n;
+  my /= n;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) { sxx += (x[i] - mx) ** 2; sxy += (x[i] - mx) * (y[i] - my); }
+  if (!(sxx > 0)) throw new RangeError(`${who}: all x are equal`);
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
 /** A weighted least-squares line with the standard errors of its coefficients (`weightedLine`). */
 export interface LineFit {
   intercept: number;

@@ -15,6 +15,7 @@ import { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { normalQuantile } from "../stats/normal";
 import { percentileInterval } from "../stats/bootstrap";
+import { leastSquaresLine } from "./line";
 
 export interface PowerLawFit {
   /** Exponent a in y = A x^(-a) (so the log-log slope is -a). */
@@ -68,21 +69,10 @@ function r2Log(x: ArrayLike<number>, y: ArrayLike<number>, model: (t: number) =>
 /** y = A x^(-a) by ordinary least squares of log y on log x. */
 export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): PowerLawFit {
   validate(x, y, 2);
-  const n = x.length;
-  let sx = 0, sy = 0;
-  for (let i = 0; i < n; i++) { sx += Math.log(x[i]); sy += Math.log(y[i]); }
-  const mx = sx / n, my = sy / n;
-  let sxx = 0, sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = Math.log(x[i]) - mx;
-    sxx += dx * dx;
-    sxy += dx * (Math.log(y[i]) - my);
-  }
-  if (sxx === 0) throw new RangeError("power-law fit: all x are equal");
-  const slope = sxy / sxx;
-  const A = Math.exp(my - slope * mx);
-  const a = -slope;
-  return { a, A, c: 0, r2: r2Log(x, y, (t) => A * t ** -a), n };
+  const line = leastSquaresLine(Array.from(x, Math.log), Array.from(y, Math.log), "power-law fit");
+  const A = Math.exp(line.intercept);
+  const a = -line.slope;
+  return { a, A, c: 0, r2: r2Log(x, y, (t) => A * t ** -a), n: x.length };
 }
 
 /** Best (c >= 0, A) for a fixed exponent, minimising sum ((y - c - A x^-a) / y)^2; returns the loss too. */

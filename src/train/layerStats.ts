@@ -19,6 +19,7 @@ import { yieldToKernel } from "../progress";
 import type { Matrix } from "../linalg/matrix";
 import { NetworkSpec, resolveSpec } from "./spec";
 import { network, toTensor } from "./network";
+import { mean, stderr } from "../stats/descriptive";
 
 export interface Estimate {
   value: number;
@@ -44,10 +45,7 @@ export interface LayerStatistics {
 }
 
 function meanSe(xs: number[]): Estimate {
-  const n = xs.length;
-  const m = xs.reduce((s, v) => s + v, 0) / n;
-  const v = n > 1 ? xs.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1) : NaN;
-  return { value: m, se: Math.sqrt(v / n) };
+  return { value: mean(xs), se: xs.length > 1 ? stderr(xs) : NaN };
 }
 
 /**
@@ -57,12 +55,9 @@ function meanSe(xs: number[]): Estimate {
 export function ratioOfMeans(a: number[], b: number[]): Estimate {
   const R = a.length;
   if (R !== b.length || R < 2) throw new RangeError(`ratioOfMeans: need two paired samples of equal length >= 2, got ${a.length} and ${b.length}`);
-  const A = a.reduce((s, v) => s + v, 0) / R, B = b.reduce((s, v) => s + v, 0) / R;
+  const A = mean(a), B = mean(b);
   const q = A / B;
-  const z = a.map((v, r) => v - q * b[r]);
-  const zm = z.reduce((s, v) => s + v, 0) / R;
-  const zv = z.reduce((s, v) => s + (v - zm) ** 2, 0) / (R - 1);
-  return { value: q, se: Math.sqrt(zv / R) / Math.abs(B) };
+  return { value: q, se: stderr(a.map((v, r) => v - q * b[r])) / Math.abs(B) };
 }
 
 /**
@@ -70,12 +65,9 @@ export function ratioOfMeans(a: number[], b: number[]): Estimate {
  * powers f_r, with its delta-method standard error: gradient (1 / S^2, -2 F / S^3) in (F, S).
  */
 export function poolKurtosis(s: number[], f: number[]): Estimate {
-  const R = s.length;
-  const S = s.reduce((a, v) => a + v, 0) / R, F = f.reduce((a, v) => a + v, 0) / R;
+  const S = mean(s), F = mean(f);
   const z = f.map((v, r) => v / (S * S) - (2 * F * s[r]) / (S * S * S));
-  const zm = z.reduce((a, v) => a + v, 0) / R;
-  const zv = z.reduce((a, v) => a + (v - zm) ** 2, 0) / (R - 1);
-  return { value: F / (S * S) - 3, se: Math.sqrt(zv / R) };
+  return { value: F / (S * S) - 3, se: stderr(z) };
 }
 
 /**

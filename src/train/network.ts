@@ -44,7 +44,8 @@ export function toTensor(tf: typeof tfjs, m: MatrixLike, what = "input"): tfjs.T
   return tf.tensor2d(data, [mm.rows, mm.cols]);
 }
 
-function activate(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): tfjs.Tensor {
+/** phi(h) as a tensor. */
+export function activationTensor(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): tfjs.Tensor {
   switch (act) {
     case "relu": return tf.relu(h);
     case "tanh": return tf.tanh(h);
@@ -124,7 +125,7 @@ export class Network {
       if (l.multiplier !== 1) h = tf.mul(h, l.multiplier);
       if (b) h = tf.add(h, l.biasMultiplier === 1 ? b : tf.mul(b, l.biasMultiplier)) as tfjs.Tensor2D;
       pre.push(h);
-      a = isLast ? h : (activate(tf, act, h) as tfjs.Tensor2D);
+      a = isLast ? h : (activationTensor(tf, act, h) as tfjs.Tensor2D);
       post.push(a);
     });
     return trace ? { pre, post } : a;

@@ -21,7 +21,7 @@ import { yieldToKernel } from "../progress";
 import { tfReady } from "../tf";
 import type { Matrix } from "../linalg/matrix";
 import { NetworkSpec, layerPlans, resolveSpec } from "./spec";
-import { network } from "./network";
+import { activationTensor, network } from "./network";
 import { OptimizerSpec, createOptimizer, optimizerFamily } from "./optimizers";
 
 export interface ReplicaData {
@@ -52,15 +52,6 @@ export interface ReplicaRun {
   loss: number[][];
   /** Wall time of the training in seconds. */
   seconds: number;
-}
-
-function activate(tf: typeof tfjs, act: string, h: tfjs.Tensor): tfjs.Tensor {
-  switch (act) {
-    case "relu": return tf.relu(h);
-    case "tanh": return tf.tanh(h);
-    case "erf": return tf.erf(h);
-    default: return h;
-  }
 }
 
 /** Train `members` independent networks of `spec` on the same targets, batched (see the module header). */
@@ -116,7 +107,7 @@ export async function fitReplicas(spec: NetworkSpec, data: ReplicaData, opts: Re
       let h: tfjs.Tensor = tf.matMul(a as tfjs.Tensor3D, W as unknown as tfjs.Tensor3D);
       if (p.multiplier !== 1) h = tf.mul(h, p.multiplier);
       if (b) h = tf.add(h, p.biasMultiplier === 1 ? b : tf.mul(b, p.biasMultiplier));
-      a = i === last ? h : activate(tf, full.activation, h);
+      a = i === last ? h : activationTensor(tf, full.activation, h);
     });
     return a as tfjs.Tensor3D;
   };

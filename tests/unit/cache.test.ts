@@ -194,3 +194,19 @@ test("the compute environment names the float64 path and the TensorFlow.js backe
   assert.equal(env.tfjs, process.env.GENLAB_BACKEND ?? "wasm");
   assert.ok(["openblas", "accelerate", "js"].includes(env.linalg));
 });
+
+test("libraryCode: a closure inside the library is not keyed on notebook names that happen to match its words", () => {
+  const scope: Record<string, unknown> = { run: 1 };
+  setNotebookScope(scope);
+  try {
+    const run = () => 7;
+    const f = () => run();
+    assert.deepEqual(keyOf("lib", f).dependsOn, ["run"], "by default the word `run` is looked up in the notebook");
+    const k = keyOf("lib", f, { libraryCode: true });
+    assert.deepEqual(k.dependsOn, []);
+    scope.run = 2;
+    assert.equal(keyOf("lib", f, { libraryCode: true }).hash, k.hash, "the notebook's `run` does not change a library key");
+  } finally {
+    setNotebookScope(undefined);
+  }
+});
