@@ -11,7 +11,7 @@
 // 2. Errors nobody sees: an error thrown in a timer or an un-awaited promise surfaces after the
 //    cell replied "ok". tslab printed it on the stream of the last cell, which front ends (and the
 //    runner until now) had stopped listening to. `reportAsyncErrors` prints it with a fixed marker
-//    (UNCAUGHT_MARK, recognised by src/runner/execute.ts), also on the kernel's own stderr (the
+//    (UNCAUGHT_MARK, recognised by tools/runner/execute.ts), also on the kernel's own stderr (the
 //    Jupyter server's log), and once more at the start of the next cell, so a person at a notebook
 //    sees it too. The kernel stays alive, as tslab's own handlers kept it.
 // 3. Kernels left behind: jupyter_client starts a kernel in a new session, so a Jupyter server
@@ -21,7 +21,7 @@
 const fs = require("fs");
 const util = require("util");
 
-// Keep in sync with UNCAUGHT_MARK in src/runner/execute.ts.
+// Keep in sync with UNCAUGHT_MARK in tools/runner/execute.ts.
 const UNCAUGHT_MARK = "genlab: uncaught";
 
 /** Queue `send()` on the sockets tslab uses so at most one is in flight per socket (see 1. above). */

@@ -41,7 +41,7 @@ function ensureSelfLink() {
 function rebuildIfStale() {
   // tsc leaves unchanged outputs untouched but rewrites its build-info file on every build that
   // changed anything, so the newer of the two is the time of the last build.
-  const stamp = path.join(root, "dist", "index.js");
+  const stamp = path.join(root, "dist", "src", "index.js");
   const info = path.join(root, "dist", ".tsbuildinfo");
   const built = Math.max(...[stamp, info].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
   if (newestMtime(path.join(root, "src")) <= built) return;

@@ -2,7 +2,7 @@
 // Runs after `npm install` / `npm ci` in the project root:
 //  1. links node_modules/genlab -> .. so notebooks (and tests) import the library as "genlab";
 //  2. builds the optional native float64 linear-algebra addon (falls back to pure JS silently);
-//  3. compiles src/ to dist/.
+//  3. compiles src/ and tools/ to dist/.
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -18,13 +18,13 @@ if [ -z "${GENLAB_NO_BROWSER:-}" ] && ! command -v chromium >/dev/null && comman
   (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
     || echo "test: could not install chromium; the browser test will be skipped"
 fi
-echo "test: compiling src/ and tests/ ..."
+echo "test: compiling src/, tools/ and tests/ ..."
 node node_modules/typescript/bin/tsc -p tsconfig.json
 # a fresh test build: compiled copies of deleted tests or modules must not run
 rm -rf build/ts
 node node_modules/typescript/bin/tsc -p tsconfig.tests.json
 echo "test: linting notebooks ..."
-node dist/cli/lint.js
+node dist/tools/cli/lint.js
 mapfile -t files < <(find build/ts/tests -name '*.test.js' | sort)
 echo "test: running ${#files[@]} test files ..."
 node --test --test-concurrency=2 "$@" "${files[@]}"

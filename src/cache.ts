@@ -11,9 +11,9 @@
  *   variable it reads (parameters such as `quick`, sizes, data sets, generators in their current state).
  *   tslab keeps a notebook's top-level names on one object (`__tslab__.exports`), so they are found
  *   from the compiled source of `compute` without a list written by hand;
- * - the library's science code (a hash of the compiled src/ except the tooling folders runner, cli,
- *   bench, project, show and this file), so editing a model invalidates its results while editing the
- *   runner or a figure style does not;
+ * - the library package's code (a hash of the compiled src/: science, display, checks and this
+ *   cache), so editing a model invalidates its results; the tools (tools/: runner, CLI, bench, API
+ *   reference) are outside the package and never do;
  * - the compute path (float64 linear algebra backend, TensorFlow.js overrides).
  * Anything the library cannot key on (a value with cycles, a promise) means the result is computed and
  * not cached, with a note saying why.
@@ -29,7 +29,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "./project/paths";
+import { projectRoot } from "./projectRoot";
 import { linalgBackend } from "./linalg";
 import { Rng } from "./random";
 import { expectedBackend } from "./tf";
@@ -57,24 +57,23 @@ const TYPED: Record<string, { new (buf: ArrayBuffer): ArrayBufferView & ArrayLik
   Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array,
 };
 
-/** Folders and files of the compiled library that do not compute science results. */
-const TOOLING = new Set(["runner", "cli", "bench", "project", "reference", "show", "cache.js", "check.js"]);
-
 /**
- * A hash of the science code under `dir` (the compiled library): every .js file, skipping the tooling
- * folders and files at the top level (runner, cli, bench, project, show, cache.js, check.js).
+ * A hash of the compiled library package under `dir` (dist/src/, or build/ts/src/ in the tests): every
+ * .js file in it. The package is what chapters import: the science, and the display, check and cache
+ * code beside it; the tools (runner, CLI, bench, API reference) live in tools/, outside it, so a change
+ * to them never invalidates a result while any change to the package does (a figure-style edit costs a
+ * recompute; a stale result would cost a wrong number).
  */
 export function scienceCodeHash(dir: string): string {
   const h = crypto.createHash("sha256");
-  const walk = (d: string, top: boolean): void => {
+  const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (top && TOOLING.has(e.name)) continue;
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, false);
+      if (e.isDirectory()) walk(p);
       else if (e.name.endsWith(".js")) h.update(path.relative(dir, p)).update("\0").update(fs.readFileSync(p));
     }
   };
-  walk(dir, true);
+  walk(dir);
   return h.digest("hex").slice(0, 12);
 }
 
@@ -82,7 +81,7 @@ let codeVersion: string | null = null;
 /**
  * The science code's version: the package version plus `scienceCodeHash` of the compiled library, so
  * a change to a model invalidates cached results without anyone remembering to bump a version, and a
- * change to the runner or a figure style does not. Computed once per process.
+ * change to the tools (outside the package) does not. Computed once per process.
  */
 export function libraryVersion(): string {
   if (codeVersion === null) {

@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectRoot, readJupyterConfig } from "../../src/project/paths";
+import { projectRoot, readJupyterConfig } from "../../tools/project/paths";
 
 const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser", process.env.CHROMIUM_PATH ?? ""].find((p) => p && fs.existsSync(p));
 

@@ -1,5 +1,5 @@
 /**
- * The two user-facing commands besides the runner: `npm start` (here its second half, dist/cli/start.js,
+ * The two user-facing commands besides the runner: `npm start` (here its second half, dist/tools/cli/start.js,
  * after setup) serves the chapters with the project's tslab kernel on 127.0.0.1 with a token, and
  * `npm run doctor` reports what it found and exits 0 on a set-up machine. Also how start fails and
  * stops: a taken --port, SIGTERM as npm passes it on, SIGKILL; and its token on no command line.
@@ -10,8 +10,8 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { projectRoot } from "../../src/project/paths";
-import { freePort } from "../../src/runner";
+import { projectRoot } from "../../tools/project/paths";
+import { freePort } from "../../tools/runner";
 import { alive, childrenOf, processes, waitFor } from "../runner/helpers";
 
 const cli = (name: string): string => path.join(projectRoot, "dist", "cli", `${name}.js`);

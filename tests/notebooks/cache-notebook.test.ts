@@ -8,8 +8,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { runNotebook, startServer, LocalServer } from "../../src/runner";
-import { projectRoot } from "../../src/project/paths";
+import { runNotebook, startServer, LocalServer } from "../../tools/runner";
+import { projectRoot } from "../../tools/project/paths";
 
 // inside the project, so `import ... from "genlab"` resolves through node_modules/genlab
 const dir = fs.mkdtempSync(path.join(projectRoot, "build", "cache-notebook-"));

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runNotebook, startServer, LocalServer } from "../../src/runner";
-import { projectRoot } from "../../src/project/paths";
+import { runNotebook, startServer, LocalServer } from "../../tools/runner";
+import { projectRoot } from "../../tools/project/paths";
 
 const notebooksDir = path.join(projectRoot, "notebooks");
 const chapters = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();

@@ -8,8 +8,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { chapterUses, usedInMarkdown, usersOf } from "../../src/reference/usage";
-import { buildReference } from "../../src/reference/typedoc";
+import { chapterUses, usedInMarkdown, usersOf } from "../../tools/reference/usage";
+import { buildReference } from "../../tools/reference/typedoc";
 
 const root = path.resolve(__dirname, "../../../..");
 const fixtures = path.join(root, "tests", "fixtures", "reference");

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalServer, runNotebook, startServer } from "../../src/runner";
+import { LocalServer, runNotebook, startServer } from "../../tools/runner";
 import { fixtures, fx, pythonValidate, readJson, root, runCli, sha, text } from "./helpers";
 
 let server: LocalServer;

@@ -8,8 +8,8 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 export const root = path.resolve(__dirname, "../../../..");
 export const fixtures = path.join(root, "tests", "fixtures", "runner");
 export const fx = (name: string): string => path.join(fixtures, name);
-/** The CLIs compiled by the same tsc run as the tests (build/ts/src/cli/*.js), so never stale. */
-export const cliPath = (name: string): string => path.resolve(__dirname, `../../src/cli/${name}.js`);
+/** The CLIs compiled by the same tsc run as the tests (build/ts/tools/cli/*.js), so never stale. */
+export const cliPath = (name: string): string => path.resolve(__dirname, `../../tools/cli/${name}.js`);
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
 

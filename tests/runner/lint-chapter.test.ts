@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { lintFile } from "../../src/runner";
-import { scanGenlab } from "../../src/runner/genlabUses";
-import { listItems, markdownLines } from "../../src/runner/markdown";
-import { codeDecimals, matchesAny, quotedDecimals } from "../../src/runner/numbers";
+import { lintFile } from "../../tools/runner";
+import { scanGenlab } from "../../tools/runner/genlabUses";
+import { listItems, markdownLines } from "../../tools/runner/markdown";
+import { codeDecimals, matchesAny, quotedDecimals } from "../../tools/runner/numbers";
 
 const root = path.resolve(__dirname, "../../../..");
 const lintDir = path.join(root, "tests", "fixtures", "runner", "lint");

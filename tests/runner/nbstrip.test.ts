@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { stripText } from "../../src/runner/strip";
-import { indexText } from "../../src/runner/gitIndex";
+import { stripText } from "../../tools/runner/strip";
+import { indexText } from "../../tools/runner/gitIndex";
 
 const root = path.resolve(__dirname, "../../../..");
 const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(root, "notebooks", f));
@@ -87,8 +87,8 @@ describe("the git clean filter", { skip: hasGit ? false : "git is not installed"
     for (const [from, to] of [
       [path.join(root, "kernel-setup", "git-filter.sh"), "kernel-setup/git-filter.sh"],
       [path.join(root, "scripts", "nbstrip.js"), "scripts/nbstrip.js"],
-      [path.resolve(__dirname, "../../src/runner/strip.js"), "dist/runner/strip.js"],
-      [path.resolve(__dirname, "../../src/runner/gitIndex.js"), "dist/runner/gitIndex.js"],
+      [path.resolve(__dirname, "../../tools/runner/strip.js"), "dist/tools/runner/strip.js"],
+      [path.resolve(__dirname, "../../tools/runner/gitIndex.js"), "dist/tools/runner/gitIndex.js"],
       [path.join(root, ".gitattributes"), ".gitattributes"],
     ]) {
       fs.mkdirSync(path.dirname(path.join(p, to)), { recursive: true });

@@ -10,13 +10,13 @@ import * as os from "os";
 import * as path from "path";
 import { createHash } from "crypto";
 import { spawn, spawnSync } from "child_process";
-import { LocalServer, Notebook, runNotebook, startServer } from "../../src/runner";
+import { LocalServer, Notebook, runNotebook, startServer } from "../../tools/runner";
 
 const root = path.resolve(__dirname, "../../../..");
 const fixtures = path.join(root, "tests", "fixtures", "runner");
 const fx = (name: string) => path.join(fixtures, name);
-// The CLI compiled by the same tsc run as this test (build/ts/src/cli/nb.js), so it is never stale.
-const cli = path.resolve(__dirname, "../../src/cli/nb.js");
+// The CLI compiled by the same tsc run as this test (build/ts/tools/cli/nb.js), so it is never stale.
+const cli = path.resolve(__dirname, "../../tools/cli/nb.js");
 
 let server: LocalServer;
 let outDir: string;

@@ -9,11 +9,11 @@ import {
   CodeCell, Notebook, OutputCollector, checkOutputs, checkParams, chooseKernel, failedPath, injectParameters, injectionCode,
   inspectTarget, lintFile, notebookProblems, parseParamArgs, parseParamDecls, readNotebook, serverRootFor, sessionPath, trimKernelError,
   writeExecutedCopy, writeNotebook,
-} from "../../src/runner";
+} from "../../tools/runner";
 
 const root = path.resolve(__dirname, "../../../..");
 const lintDir = path.join(root, "tests", "fixtures", "runner", "lint");
-const lintCli = path.resolve(__dirname, "../../src/cli/lint.js");
+const lintCli = path.resolve(__dirname, "../../tools/cli/lint.js");
 
 describe("parameters", () => {
   test("-p values: JSON when valid, else a string", () => {
@@ -206,7 +206,7 @@ describe("executed copies", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lock-"));
     const f = path.join(dir, "x.ipynb");
     const lock = path.join(dir, ".x.ipynb.lock");
-    const output = path.resolve(__dirname, "../../src/runner/output.js");
+    const output = path.resolve(__dirname, "../../tools/runner/output.js");
     const write = () => new Promise<number | null>((r) => spawn(process.execPath, ["-e",
       `require(${JSON.stringify(output)}).writeExecutedCopy(${JSON.stringify(f)}, { nbformat: 4, nbformat_minor: 5, metadata: { genlab: { execution: { status: "ok" } } }, cells: [] }, "ok")`,
     ], { stdio: "inherit" }).once("exit", r));
@@ -228,7 +228,7 @@ describe("executed copies", () => {
   test("writers racing on one copy: every read sees a whole notebook, and a failed run never replaces a good copy", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-race-"));
     const f = path.join(dir, "x.ipynb");
-    const output = path.resolve(__dirname, "../../src/runner/output.js");
+    const output = path.resolve(__dirname, "../../tools/runner/output.js");
     const writer = (status: string, n: number) => spawn(process.execPath, ["-e", `
       const { writeExecutedCopy } = require(${JSON.stringify(output)});
       const pad = "x".repeat(20000); // big enough that a torn write would show
@@ -260,7 +260,7 @@ describe("executed copies", () => {
 
 describe("kernel start", () => {
   test("a lost kernel_info answer is asked for again (the start-up race), and a kernel that never answers times out", async () => {
-    const { waitForKernel } = await import("../../src/runner/execute");
+    const { waitForKernel } = await import("../../tools/runner/execute");
     let resolveInfo: (v: unknown) => void = () => undefined;
     let asked = 0;
     const statusChanged = { connect: () => undefined, disconnect: () => undefined };

@@ -172,20 +172,46 @@ test("concurrent calls share one computation; clearCache empties the folder", as
   assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith(".json")).length, 0);
 });
 
-test("tooling code does not change the science-code hash; a model change does", () => {
-  const lib = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lib-"));
-  for (const d of ["models", "runner", "cli", "show"]) fs.mkdirSync(path.join(lib, d));
+test("the package hash covers every compiled file of the package, and the tools sit outside it", () => {
+  // the package folder (dist/src): any change in it, a model or a figure style, changes the hash
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lib-"));
+  const lib = path.join(root, "src");
+  for (const d of ["models", "show"]) fs.mkdirSync(path.join(lib, d), { recursive: true });
+  fs.mkdirSync(path.join(root, "tools", "runner"), { recursive: true });
   fs.writeFileSync(path.join(lib, "models", "ridge.js"), "exports.fit = 1;");
-  fs.writeFileSync(path.join(lib, "runner", "execute.js"), "exports.run = 1;");
-  fs.writeFileSync(path.join(lib, "cache.js"), "exports.c = 1;");
+  fs.writeFileSync(path.join(lib, "show", "figure.js"), "exports.f = 1;");
+  fs.writeFileSync(path.join(root, "tools", "runner", "execute.js"), "exports.run = 1;");
   const h0 = scienceCodeHash(lib);
-  fs.writeFileSync(path.join(lib, "runner", "execute.js"), "exports.run = 2;");
-  fs.writeFileSync(path.join(lib, "cli", "nb.js"), "exports.nb = 1;");
-  fs.writeFileSync(path.join(lib, "cache.js"), "exports.c = 2;");
-  assert.equal(scienceCodeHash(lib), h0);
+  fs.writeFileSync(path.join(root, "tools", "runner", "execute.js"), "exports.run = 2;");
+  assert.equal(scienceCodeHash(lib), h0, "a tool's change leaves the hash");
   fs.writeFileSync(path.join(lib, "models", "ridge.js"), "exports.fit = 2;");
-  assert.notEqual(scienceCodeHash(lib), h0);
-  fs.rmSync(lib, { recursive: true, force: true });
+  const h1 = scienceCodeHash(lib);
+  assert.notEqual(h1, h0, "a model's change changes it");
+  fs.writeFileSync(path.join(lib, "show", "figure.js"), "exports.f = 2;");
+  assert.notEqual(scienceCodeHash(lib), h1, "so does any other file of the package");
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("the science package never imports the tools (imports point one way: tools -> src)", () => {
+  const srcDir = path.resolve(__dirname, "../../../../src");
+  const bad: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) {
+        for (const m of fs.readFileSync(p, "utf8").matchAll(/(?:from|require\()\s*["']([^"']+)["']/g)) {
+          const spec = m[1];
+          if (!spec.startsWith(".")) continue;
+          const target = path.resolve(path.dirname(p), spec);
+          if (!target.startsWith(srcDir + path.sep)) bad.push(`${path.relative(srcDir, p)} imports ${spec}`);
+        }
+      }
+    }
+  };
+  walk(srcDir);
+  assert.ok(fs.existsSync(path.join(srcDir, "index.ts")), `the test looks for src/ at ${srcDir}`);
+  assert.deepEqual(bad, []);
 });
 
 test("the compute environment names the float64 path and the TensorFlow.js backend (wasm here: the tfjs-node under node_modules is the danfojs override)", () => {

@@ -1,7 +1,7 @@
-"""numpy side of `npm run bench` (src/cli/bench.ts): times the same operations as the lab, on the
+"""numpy side of `npm run bench` (tools/cli/bench.ts): times the same operations as the lab, on the
 same machine, and prints one JSON object on stdout. Medians after one warm-up call.
 
-    python3 src/bench/numpy_bench.py [--quick]
+    python3 tools/bench/numpy_bench.py [--quick]
 """
 import json
 import os

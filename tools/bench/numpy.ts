@@ -1,4 +1,4 @@
-/** Runs src/bench/numpy_bench.py when `python3 -c "import numpy"` works; otherwise says why not. */
+/** Runs tools/bench/numpy_bench.py when `python3 -c "import numpy"` works; otherwise says why not. */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -18,7 +18,7 @@ export function runNumpy(root: string, quick: boolean, threads?: number): { repo
   if (probe.status !== 0) {
     return { note: `numpy column skipped: \`${python} -c "import numpy"\` failed (${(probe.stderr || String(probe.error ?? "")).trim().split("\n").pop()})` };
   }
-  const script = path.join(root, "src", "bench", "numpy_bench.py");
+  const script = path.join(root, "tools", "bench", "numpy_bench.py");
   if (!fs.existsSync(script)) return { note: `numpy column skipped: ${script} not found` };
   const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : process.env;
   const r = spawnSync(python, [script, ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 180000, env });

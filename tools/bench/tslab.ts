@@ -20,7 +20,7 @@ export async function measureTslab(cells: number, log: (m: string) => void): Pro
     exec = require("../runner/execute");
     services = require("@jupyterlab/services");
   } catch (e) {
-    return { note: `tslab column skipped: the runner (src/runner) could not be loaded (${(e as Error).message.split("\n")[0]})` };
+    return { note: `tslab column skipped: the runner (tools/runner) could not be loaded (${(e as Error).message.split("\n")[0]})` };
   }
   let server: Awaited<ReturnType<typeof runner.startServer>> | undefined;
   let kernel: import("@jupyterlab/services").Kernel.IKernelConnection | undefined;

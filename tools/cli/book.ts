@@ -13,7 +13,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { escapeHtml } from "../show/display";
+import { escapeHtml } from "../../src/show/display";
 import { projectRoot, readJupyterConfig } from "../project/paths";
 import {
   LocalServer, NotebookInputError, NotebookReport, RunnerSetupError, checkOutputs, handleStopSignals,

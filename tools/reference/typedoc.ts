@@ -94,7 +94,7 @@ export async function buildReference(opts: ReferenceOptions): Promise<ReferenceR
     excludePrivate: true,
     // the book is read offline from a checkout that may have no git remote: no links to a code host
     disableSources: true,
-    navigationLinks: { "The book": "../index.html" },
+    navigationLinks: { "The book": "../../src/index.html" },
     logLevel: "Warn",
   });
   app.internationalization.addTranslations("en", { tag_usedIn: "Used in" });

@@ -1,15 +1,15 @@
 /**
- * The lab's side of `npm run bench`: the same operations as src/bench/numpy_bench.py, through the
+ * The lab's side of `npm run bench`: the same operations as tools/bench/numpy_bench.py, through the
  * lab's own code paths (tfjs active backend for float32, src/linalg for float64).
  */
 import type { Tensor2D } from "@tensorflow/tfjs";
-import { tf, tfReady, backendInfo, configureWasmMatMul } from "../tf";
-import { network } from "../train/network";
-import { trainingStep } from "../train/fit";
-import { fusedOptimizerAvailable, OptimizerSpec } from "../train/optimizers";
-import type { NetworkSpec } from "../train/spec";
-import * as la from "../linalg";
-import { Rng } from "../random";
+import { tf, tfReady, backendInfo, configureWasmMatMul } from "../../src/tf";
+import { network } from "../../src/train/network";
+import { trainingStep } from "../../src/train/fit";
+import { fusedOptimizerAvailable, OptimizerSpec } from "../../src/train/optimizers";
+import type { NetworkSpec } from "../../src/train/spec";
+import * as la from "../../src/linalg";
+import { Rng } from "../../src/random";
 import { Timing, timeit } from "./timing";
 
 export interface OpSpec {

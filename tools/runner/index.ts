@@ -1,7 +1,7 @@
 /**
  * genlab runner: a small TypeScript "papermill" for tslab notebooks.
  *
- *   import { runNotebook } from "genlab/dist/runner";
+ *   import { runNotebook } from "genlab/dist/tools/runner";
  *   const report = await runNotebook("notebooks/01-intro.ipynb", { parameters: { quick: true } });
  *
  * Input problems (missing file, malformed notebook, no parameters cell, bad parameter) throw a

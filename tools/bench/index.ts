@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as la from "../linalg";
-import { nativeAddon } from "../linalg/backend";
-import { backendInfo } from "../tf";
+import * as la from "../../src/linalg";
+import { nativeAddon } from "../../src/linalg/backend";
+import { backendInfo } from "../../src/tf";
 import { LabResult, runLabOps } from "./ops";
 import { NumpyReport, runNumpy } from "./numpy";
 import { measureTslab, TslabResult } from "./tslab";
@@ -100,7 +100,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   }
   let np: { report?: NumpyReport; note: string } = { note: "numpy column skipped (--no-numpy)" };
   if (opts.numpy !== false) {
-    log("numpy (src/bench/numpy_bench.py) ...");
+    log("numpy (tools/bench/numpy_bench.py) ...");
     np = runNumpy(root, quick, opts.threads);
     log(`  ${np.note}`);
   }

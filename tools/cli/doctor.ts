@@ -68,7 +68,7 @@ function checkLibrary(): void {
   const link = path.join(projectRoot, "node_modules", "genlab");
   let linked = false;
   try { linked = fs.realpathSync(link) === fs.realpathSync(projectRoot); } catch { /* missing */ }
-  const built = path.join(projectRoot, "dist", "index.js");
+  const built = path.join(projectRoot, "dist", "src", "index.js");
   // tsc leaves unchanged outputs untouched but rewrites its build-info file, so the newer of the two
   // is the time of the last build (the kernel launcher uses the same rule).
   const lastBuild = Math.max(...[built, path.join(projectRoot, "dist", ".tsbuildinfo")].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
@@ -82,7 +82,7 @@ function checkLibrary(): void {
 
 async function checkCompute(): Promise<void> {
   try {
-    const { backendInfo } = await import("../tf");
+    const { backendInfo } = await import("../../src/tf");
     const info = await backendInfo();
     add({ ok: true, needed: true, what: "TensorFlow.js", detail: `${info.version}, backend '${info.name}': ${info.reason}` });
     for (const p of info.patches) add({ ok: true, needed: true, what: "  matmul", detail: p });
@@ -94,7 +94,7 @@ async function checkCompute(): Promise<void> {
   }
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const linalg = require("../linalg") as { linalgBackend?: () => { name: string; reason: string } };
+    const linalg = require("../../src/linalg") as { linalgBackend?: () => { name: string; reason: string } };
     if (linalg.linalgBackend) {
       const b = linalg.linalgBackend();
       add({ ok: true, needed: true, what: "float64 linear algebra", detail: `${b.name}: ${b.reason}`,

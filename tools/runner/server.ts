@@ -41,7 +41,7 @@ export class RunnerSetupError extends Error {
   override name = "RunnerSetupError";
 }
 
-/** The project root (src/project/paths.ts's findProjectRoot), as a RunnerSetupError when not inside the project. */
+/** The project root (tools/project/paths.ts's findProjectRoot), as a RunnerSetupError when not inside the project. */
 function runnerProjectRoot(from: string = __dirname): string {
   try {
     return findProjectRoot(from);
