@@ -19,7 +19,7 @@ test("figures and tables render offline in an nbconvert HTML export", { skip: ch
   assert.ok(config, "npm run setup has run");
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-render-"));
   const nb = path.join(projectRoot, "notebooks", "00-welcome.ipynb");
-  execFileSync(process.execPath, [path.join(projectRoot, "dist", "cli", "nb.js"), nb, "-p", "quick=true", "--out", out], { stdio: "pipe" });
+  execFileSync(process.execPath, [path.join(projectRoot, "dist", "tools", "cli", "nb.js"), nb, "-p", "quick=true", "--out", out], { stdio: "pipe" });
   const executed = path.join(out, "00-welcome.ipynb");
   assert.ok(fs.existsSync(executed), "executed copy written");
   execFileSync(config.python, ["-m", "nbconvert", "--to", "html", executed, "--output-dir", out], { stdio: "pipe" });

@@ -14,7 +14,7 @@ import { projectRoot } from "../../tools/project/paths";
 import { freePort } from "../../tools/runner";
 import { alive, childrenOf, processes, waitFor } from "../runner/helpers";
 
-const cli = (name: string): string => path.join(projectRoot, "dist", "cli", `${name}.js`);
+const cli = (name: string): string => path.join(projectRoot, "dist", "tools", "cli", `${name}.js`);
 
 test("start serves notebooks/ on 127.0.0.1 with a token and the project's tslab kernel", { timeout: 60_000 }, async () => {
   const port = await freePort();
