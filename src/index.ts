@@ -16,7 +16,8 @@
  *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
  * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live
  * displays); check (visible claims that fail loudly); cached (results on disk that never go stale);
- * tfReady and describeBackend (TensorFlow.js and its backend).
+ * tfReady and describeBackend (TensorFlow.js and its backend); record (named results a sweep collects)
+ * and loadSweep (a sweep's results as a DataFrame).
  */
 export * as random from "./random";
 export { Rng } from "./random";
@@ -35,3 +36,7 @@ export type { Activation } from "./activations";
 export * as check from "./check";
 export { cached, isCached, keyOf, clearCache } from "./cache";
 export { tf, tfReady, backendInfo, describeBackend } from "./tf";
+export { record, recorded, RECORD_MIME } from "./record";
+export type { Recordable } from "./record";
+export { loadSweep, readSweep } from "./sweepResults";
+export type { SweepTable, SweepRow, LoadSweepOptions } from "./sweepResults";
