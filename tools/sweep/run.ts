@@ -18,7 +18,7 @@ import * as path from "path";
 import { NotebookInputError, ServerInfo, executeNotebook, prepareNotebook, writeFileAtomic, NotebookReport } from "../runner";
 import { recordedInNotebook } from "../../src/record";
 import {
-  CSV_FILE, MANIFEST_FILE, RESULT_FILE, RUNS_DIR, RunResult, SweepManifest, SweepPoint, readRunResult, readSweep, sweepCsv,
+  CSV_FILE, MANIFEST_FILE, RESULT_FILE, RunResult, SweepManifest, SweepPoint, readRunResult, readSweep, sweepCsv,
 } from "../../src/sweepResults";
 import { runDirPath } from "./grid";
 import { probeServer } from "./servers";
@@ -87,7 +87,7 @@ export function checkSweepOut(outDir: string): void {
     }
   }
   try {
-    fs.mkdirSync(path.join(dir, RUNS_DIR), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
     throw new NotebookInputError(`--out ${outDir}: cannot write there (${(e as Error).message})`);
@@ -161,7 +161,16 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
     let report: NotebookReport;
     try {
       const prep = prepareNotebook(o.notebook, p.parameters);
+      // A Jupyter server keeps one session per notebook path: two runs of one notebook at once on
+      // one server would share a kernel (and each other's variables). Each run gets its own path, in
+      // a folder that does not exist; the server starts the kernel in the nearest existing folder
+      // above it, which is the notebook's own.
+      prep.file = path.join(path.dirname(o.notebook), `sweep-run-${p.key}`, path.basename(o.notebook));
+      const runPath = prep.file;
       report = await executeNotebook(prep, s.info, { outDir: runDir, timeoutSec: o.timeoutSec, kernelName: o.kernelName, signal });
+      // Messages name the notebook, not the per-run session path.
+      if (report.error) report.error.message = report.error.message.split(runPath).join(o.notebook);
+      report.notebook = o.notebook;
     } catch (e) {
       clearInterval(watch);
       return { kind: "failed", report: null, error: (e as Error).message };
