@@ -11,7 +11,7 @@ import {
   LocalServer, NotebookInputError, RunnerSetupError, handleStopSignals, killServerNow, serverRootFor, startServer,
 } from "../runner";
 import {
-  PoolServer, ServerError, TokenSource, checkSweepOut, cleanServerUrl, hubUserServer, planSweep, poolServer, probeServer,
+  PoolServer, ServerError, TokenSource, checkHubToken, checkSweepOut, cleanServerUrl, hubUserServer, planSweep, poolServer, probeServer,
   readGrid, readToken, runSweep,
 } from "../sweep";
 
@@ -143,6 +143,13 @@ async function main(): Promise<number> {
         const why = await probeServer({ url: r.url, token }, 10000);
         if (why) console.error(`sweep: server ${hostLabel(r.url)}: ${why}; left out`);
         else pool.push(poolServer(hostLabel(r.url), { url: r.url, token }));
+        return;
+      }
+      try {
+        await checkHubToken(r.url, token);
+      } catch (e) {
+        if (!(e instanceof ServerError)) throw e;
+        console.error(`sweep: ${e.message}; left out`);
         return;
       }
       for (const user of r.users!) {

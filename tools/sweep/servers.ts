@@ -80,6 +80,24 @@ export async function probeServer(info: ServerInfo, timeoutMs = 5000): Promise<s
   return null;
 }
 
+/**
+ * Check a hub and its token once (GET /hub/api/user, "who am I"), so a wrong token is one line and
+ * not one per user. Throws ServerError.
+ */
+export async function checkHubToken(hubUrl: string, token: string): Promise<void> {
+  const hub = normaliseUrl(hubUrl);
+  let res: Response;
+  try {
+    res = await get(new URL("hub/api/user", hub), token, 10000);
+  } catch (e) {
+    throw new ServerError(`hub ${hub}: unreachable (${describeFetchError(e)})`);
+  }
+  await res.arrayBuffer().catch(() => undefined);
+  if (res.status === 401 || res.status === 403) throw new ServerError(`hub ${hub}: token refused (HTTP ${res.status})`);
+  if (res.status === 404) throw new ServerError(`hub ${hub}: no JupyterHub API there (HTTP 404 from hub/api/user)`);
+  if (!res.ok) throw new ServerError(`hub ${hub}: HTTP ${res.status} from hub/api/user`);
+}
+
 interface HubUser {
   name: string;
   server: string | null;

@@ -23,6 +23,8 @@ export interface TestHub {
   /** API token with the scopes read:users, servers, access:servers. */
   token: string;
   users: string[];
+  /** Its private folder (database, pid files, users' homes); removed by stop(). */
+  state: string;
   process: ChildProcess;
   /** The tail of the hub's log, token redacted. */
   log(): string;
@@ -40,6 +42,11 @@ export function hubMissing(root: string = findProjectRoot(__dirname)): string | 
 }
 
 const proxyPath = (root: string) => path.join(root, "node_modules", ".bin", "configurable-http-proxy");
+
+/** The processes a hub started (its servers and their kernels): every pid whose environment names its state folder. */
+export function hubProcesses(state: string): number[] {
+  return pidsWithEnv("GENLAB_HUB_STATE", state);
+}
 
 /** Every pid whose environment has NAME=VALUE (Linux /proc; same user, or root). */
 function pidsWithEnv(name: string, value: string): number[] {
@@ -84,7 +91,7 @@ export async function startTestHub(opts: { users: string[]; root?: string; timeo
   const url = `http://127.0.0.1:${port}/`;
   let stopping: Promise<void> | null = null;
   const hub: TestHub = {
-    url, token, users: opts.users, process: child, log: () => log,
+    url, token, users: opts.users, state, process: child, log: () => log,
     stop() {
       stopping ??= (async () => {
         // SIGTERM: the hub stops the users' servers and the proxy itself (cleanup_servers).
