@@ -251,8 +251,13 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
   summary.interrupted = !!o.signal?.aborted;
   summary.notRun = total - done.size - summary.failed;
   if (summary.notRun > 0 && live().length === 0 && !summary.interrupted) log(`sweep: no server left; ${summary.notRun} run${summary.notRun === 1 ? "" : "s"} not run (rerun the same command to finish them)`);
-  const table = readSweep(out);
-  writeFileAtomic(summary.csv, sweepCsv(table));
+  try {
+    writeFileAtomic(summary.csv, sweepCsv(readSweep(out)));
+  } catch (e) {
+    // The runs are on disk either way; a table that cannot be built (a recorded name that is also a
+    // parameter, with another value) is reported, not fatal.
+    log(`sweep: cannot write ${summary.csv}: ${(e as Error).message}`);
+  }
   log(`sweep: ${done.size}/${total} runs done (${summary.skipped} from before, ${summary.ran} now), ${summary.failed} failed, ${summary.notRun} not run, in ${fmtSec((Date.now() - started) / 1000)}; results: ${summary.csv}`);
   return summary;
 }
