@@ -26,7 +26,7 @@
  *
  * Data: a fixed training set `train` (full batch, or minibatches of `batchSize` shuffled with `rng`
  * exactly as train.fit shuffles them), or a stream `batches(t)` giving the minibatch of step t.
- * Every member sees the same rows.
+ * Every member sees the same rows; `batches` is called once per step, in order.
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import { tfReady } from "../tf";
@@ -164,13 +164,11 @@ function stackColumns(tf: typeof tfjs, picks: { table: Table; cols: [number, num
 }
 
 /** Checks the options; returns the members' resolved specs and column ranges. */
-function validate(opts: BatchedOptions): { specs: FullSpec[]; inputs: [number, number][]; targets: [number, number][] } {
+function validate(opts: BatchedOptions, first: BatchedData): { specs: FullSpec[]; inputs: [number, number][]; targets: [number, number][] } {
   const where = "train.fitBatched";
   if (!opts || !Array.isArray(opts.members) || opts.members.length === 0) throw new RangeError(`${where}: no members`);
   validateLoss(opts.loss ?? "mse");
   if (opts.schedule) validateSchedule(opts.schedule);
-  if (!opts.train === !opts.batches) throw new TypeError(`${where}: give exactly one of train (a fixed training set) and batches (a stream)`);
-  const first = opts.train ?? opts.batches!(0);
   const xs = (d: BatchedData, what: string): Table[] => {
     const list = Array.isArray(d.x) ? d.x : [d.x];
     if (Array.isArray(d.x) && d.x.length !== opts.members.length) throw new RangeError(`${where}: ${what} has ${d.x.length} input matrices for ${opts.members.length} members`);
@@ -263,7 +261,11 @@ function packForward(tf: typeof tfjs, pack: Pack, x: tfjs.Tensor): tfjs.Tensor {
 
 /** Train every member (see the module header). */
 export async function fitBatched(opts: BatchedOptions): Promise<BatchedRun> {
-  const cols = validate(opts);
+  if (!opts || !Array.isArray(opts.members) || opts.members.length === 0) throw new RangeError("train.fitBatched: no members");
+  if (!opts.train === !opts.batches) throw new TypeError("train.fitBatched: give exactly one of train (a fixed training set) and batches (a stream)");
+  // a stream's first minibatch is asked for once, here: it also tells the data's columns
+  let firstBatch: BatchedData | null = opts.batches ? opts.batches(0) : null;
+  const cols = validate(opts, opts.train ?? (firstBatch as BatchedData));
   const tf = await tfReady();
   const loss = opts.loss ?? "mse";
   const members = opts.members;
@@ -307,7 +309,7 @@ export async function fitBatched(opts: BatchedOptions): Promise<BatchedRun> {
       if (t >= T) break;
       // this step's rows: a stream's minibatch, a shuffled minibatch of the fixed set (as train.fit draws it), or all of it
       let stream: BatchedData | null = null, rows: tfjs.Tensor1D | null = null;
-      if (opts.batches) stream = opts.batches(t);
+      if (opts.batches) { stream = t === 0 && firstBatch ? firstBatch : opts.batches(t); firstBatch = null; }
       else if (batch < n) {
         const pos = (t % stepsPerEpoch) * batch;
         if (pos === 0) order = (opts.rng as Rng).permutation(n);

@@ -95,3 +95,20 @@ test("fitBatched: clear errors for bad input", async () => {
   await assert.rejects(fitBatched({ members: [m], optimizer: { kind: "sgd", lr: 0.1 }, train: d, batchSize: 4 }), /rng/);
   await assert.rejects(fitBatched({ members: [{ ...m, steps: 50 }], optimizer: { kind: "sgd", lr: 1e6 }, train: d }), /member 0's loss became (NaN|Infinity) at step \d+ \(learning rate 1000000\)/);
 });
+
+test("fitBatched: a stream is asked once per step, in order; a stream of the full set trains as the fixed set does", async () => {
+  const rng = new Rng(5);
+  const d = regression(24, rng.fork("d"));
+  const members: BatchedMember[] = [8, 5].map((steps, k) => ({ spec: { inputDim: 4, hidden: [6], outputDim: 2 }, rng: rng.fork(`m${k}`), steps }));
+  const asked: number[] = [];
+  const streamed = await fitBatched({ members, optimizer: { kind: "adam", lr: 0.01 }, batches: (t) => { asked.push(t); return d; }, test: d });
+  assert.deepEqual(asked, [0, 1, 2, 3, 4, 5, 6, 7]);
+  const fixed = await fitBatched({ members, optimizer: { kind: "adam", lr: 0.01 }, train: d, test: d });
+  for (const k of [0, 1]) {
+    assert.deepEqual(streamed.members[k].stepLoss, fixed.members[k].stepLoss);
+    const last = (r: typeof fixed, kk: number) => r.members[kk].history[r.members[kk].history.length - 1];
+    assert.equal(last(streamed, k).step, members[k].steps);
+    assert.equal(last(streamed, k).testLoss, last(fixed, k).testLoss);
+    assert.equal(last(streamed, k).trainLoss, undefined); // a stream has no fixed training set to evaluate
+  }
+});
