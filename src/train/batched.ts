@@ -226,7 +226,7 @@ async function buildPack(tf: typeof tfjs, opts: BatchedOptions, spec: FullSpec, 
 }
 
 /** The pack's stacked inputs and targets from `data` for its first `count` members (optionally some rows only). */
-function packData(tf: typeof tfjs, opts: BatchedOptions, cols: { inputs: [number, number][]; targets: [number, number][] }, pack: Pack, data: BatchedData, count: number, rows?: ArrayLike<number>): { x: tfjs.Tensor; y: tfjs.Tensor } {
+function packData(tf: typeof tfjs, cols: { inputs: [number, number][]; targets: [number, number][] }, pack: Pack, data: BatchedData, count: number, rows?: ArrayLike<number>): { x: tfjs.Tensor; y: tfjs.Tensor } {
   const ids = pack.order.slice(0, count);
   const xOf = (k: number): Table => (Array.isArray(data.x) ? data.x[k] : data.x);
   return {
@@ -291,8 +291,8 @@ export async function fitBatched(opts: BatchedOptions): Promise<BatchedRun> {
       const order = ids.slice().sort((p, q) => members[q].steps - members[p].steps || p - q);
       const pack = await buildPack(tf, opts, cols.specs[order[0]], order);
       packs.push(pack);
-      if (opts.train) ({ x: pack.trainX, y: pack.trainY } = packData(tf, opts, cols, pack, opts.train, order.length));
-      if (opts.test) ({ x: pack.testX, y: pack.testY } = packData(tf, opts, cols, pack, opts.test, order.length));
+      if (opts.train) ({ x: pack.trainX, y: pack.trainY } = packData(tf, cols, pack, opts.train, order.length));
+      if (opts.test) ({ x: pack.testX, y: pack.testY } = packData(tf, cols, pack, opts.test, order.length));
     }
     let order: Int32Array | null = null;
     const stepsPerEpoch = batch ? Math.ceil(n / batch) : 1;
@@ -337,7 +337,7 @@ function trainStep(tf: typeof tfjs, opts: BatchedOptions, cols: { inputs: [numbe
   const ids = p.order.slice(0, p.active);
   tf.tidy(() => {
     let x: tfjs.Tensor, y: tfjs.Tensor;
-    if (stream) ({ x, y } = packData(tf, opts, cols, p, stream, p.active));
+    if (stream) ({ x, y } = packData(tf, cols, p, stream, p.active));
     else if (rows) { x = tf.gather(p.trainX as tfjs.Tensor, rows, 1); y = tf.gather(p.trainY as tfjs.Tensor, rows, 1); }
     else { x = p.trainX as tfjs.Tensor; y = p.trainY as tfjs.Tensor; }
     const r = backpropLayers(tf, p.layers, p.spec.activation, x, y, loss);
