@@ -16,7 +16,9 @@
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import type { Network } from "./network";
-import type { LossName } from "./losses";
+import { LossName, lossDerivatives } from "./losses";
+import { layerStep } from "./network";
+import { Activation, activationDerivatives, derivativeNeedsPre } from "../activations";
 
 export interface Backprop {
   /** The mean training loss (a scalar tensor). */
@@ -31,99 +33,77 @@ export interface Backprop {
 
 /**
  * The mean loss over the rows of f against y and its gradient dLoss/df (the conventions of
- * losses.ts: "mse" the mean over examples and outputs, "half-mse" half the mean over examples of the
- * summed squares, "softmax-ce" the mean softmax cross-entropy).
+ * losses.ts; `lossDerivatives` there is the one implementation).
  */
 export function lossWithGradient(tf: typeof tfjs, loss: LossName, f: tfjs.Tensor2D, y: tfjs.Tensor2D): { value: tfjs.Scalar; grad: tfjs.Tensor2D } {
-  const [n, k] = f.shape;
-  switch (loss) {
-    case "mse": {
-      const diff = tf.sub(f, y);
-      return { value: tf.mean(tf.square(diff)) as tfjs.Scalar, grad: tf.mul(diff, 2 / (n * k)) as tfjs.Tensor2D };
-    }
-    case "half-mse": {
-      const diff = tf.sub(f, y);
-      return { value: tf.mul(tf.sum(tf.square(diff)), 0.5 / n) as tfjs.Scalar, grad: tf.mul(diff, 1 / n) as tfjs.Tensor2D };
-    }
-    case "softmax-ce": {
-      // -sum_j y_j log softmax(f)_j per row; its gradient softmax(f) - y assumes rows of y sum to 1 (one-hot
-      // or probabilities, as losses.ts says), exactly like tf.losses.softmaxCrossEntropy's own gradient
-      const lsm = tf.logSoftmax(f);
-      const value = tf.mul(tf.sum(tf.mul(y, lsm)), -1 / n) as tfjs.Scalar;
-      const grad = tf.mul(tf.sub(tf.exp(lsm), y), 1 / n) as tfjs.Tensor2D;
-      return { value, grad };
-    }
-  }
+  const d = lossDerivatives(tf, loss, f, y);
+  return { value: d.value as tfjs.Scalar, grad: d.grad as tfjs.Tensor2D };
 }
 
-/** Column sums of an n x w matrix as a [w] vector: a product with a row of ones (fast on every backend). */
-function columnSums(tf: typeof tfjs, m: tfjs.Tensor2D): tfjs.Tensor1D {
-  const [n, w] = m.shape;
-  return tf.reshape(tf.matMul(tf.ones([1, n]), m), [w]) as tfjs.Tensor1D;
+/** Column sums of a [n, w] (or [S, n, w]) matrix as a [w] (or [S, 1, w]) tensor: a product with a row of ones (fast on every backend). */
+function columnSums(tf: typeof tfjs, m: tfjs.Tensor): tfjs.Tensor {
+  if (m.rank === 2) {
+    const [n, w] = m.shape;
+    return tf.reshape(tf.matMul(tf.ones([1, n]), m as tfjs.Tensor2D), [w]);
+  }
+  return tf.matMul(tf.ones([1, 1, m.shape[1] as number]) as tfjs.Tensor3D, m as tfjs.Tensor3D);
+}
+
+/** One layer's parameters as backpropagation sees them: its plan's multipliers, weights and bias. */
+export interface LayerParams {
+  plan: { multiplier: number; biasMultiplier: number };
+  W: tfjs.Tensor;
+  b: tfjs.Tensor | null;
+}
+
+/** What `backpropLayers` returns: as `Backprop`, for one network or for members stacked along a leading axis. */
+export interface LayerGradients {
+  /** The loss: a scalar for one network, one value per member ([S]) when stacked. */
+  loss: tfjs.Tensor;
+  grads: tfjs.Tensor[];
+  inputs: tfjs.Tensor[];
+  deltas: tfjs.Tensor[];
 }
 
 /**
- * Loss and gradients of `net` on inputs x (n x inputDim) and targets y (n x outputDim), by a forward
- * pass that keeps what the backward pass needs and a backward pass written out per layer:
+ * Loss and gradients by a forward pass that keeps what the backward pass needs and a backward pass
+ * written out per layer:
  *   h^l = m_l a^(l-1) W_l + mb_l b_l,  a^l = phi(h^l),
  *   dW_l = m_l a^(l-1)^T delta^l,  db_l = mb_l sum_rows delta^l,  delta^(l-1) = m_l (delta^l W_l^T) * phi'(h^(l-1)).
+ * For one network (x [n, d], W [d, w], b [w]) or for S independent networks stacked (x [S or 1, n, d],
+ * W [S, d, w], b [S, 1, w], y [S or 1, n, k]): then each member's gradient is that of its own loss.
  * Call inside tf.tidy.
  */
-export function backprop(net: Network, x: tfjs.Tensor2D, y: tfjs.Tensor2D, loss: LossName): Backprop {
-  const tf = net.tf;
-  const act = net.spec.activation;
-  const layers = net.layers;
+export function backpropLayers(tf: typeof tfjs, layers: LayerParams[], act: Activation, x: tfjs.Tensor, y: tfjs.Tensor, loss: LossName): LayerGradients {
   const last = layers.length - 1;
-  const inputs: tfjs.Tensor2D[] = [];
-  const pre: (tfjs.Tensor2D | null)[] = []; // h^l where the derivative needs it (tanh: a^l suffices; relu: a^l > 0)
-  const post: tfjs.Tensor2D[] = [];
+  const inputs: tfjs.Tensor[] = [];
+  // h^l only where phi' needs it (erf); tanh and relu read phi' off a^l
+  const pre: (tfjs.Tensor | null)[] = [], post: tfjs.Tensor[] = [];
   let a = x;
   layers.forEach((l, i) => {
     inputs.push(a);
     const isLast = i === last;
-    const simple = l.multiplier === 1 && (!l.b || l.biasMultiplier === 1);
-    let h: tfjs.Tensor2D;
-    if (simple && (isLast || act === "relu" || act === "linear")) {
-      // one kernel for a W + b and the activation; the ReLU derivative is read off its output
-      const out = tf.fused.matMul({ a, b: l.W as tfjs.Tensor2D, bias: l.b ?? undefined, activation: isLast || act === "linear" ? "linear" : "relu" }) as tfjs.Tensor2D;
-      pre.push(null);
-      post.push(out);
-      a = out;
-      return;
-    }
-    if (simple) h = tf.fused.matMul({ a, b: l.W as tfjs.Tensor2D, bias: l.b ?? undefined }) as tfjs.Tensor2D;
-    else {
-      h = tf.matMul(a, l.W as tfjs.Tensor2D);
-      if (l.multiplier !== 1) h = tf.mul(h, l.multiplier);
-      if (l.b) h = tf.add(h, l.biasMultiplier === 1 ? l.b : tf.mul(l.b, l.biasMultiplier)) as tfjs.Tensor2D;
-    }
-    if (isLast || act === "linear") a = h;
-    else if (act === "relu") a = tf.relu(h);
-    else if (act === "tanh") a = tf.tanh(h);
-    else a = tf.erf(h);
-    pre.push(act === "erf" ? h : null);
-    post.push(a);
+    const step = layerStep(tf, l.plan, a, l.W, l.b, isLast ? null : act, !isLast && derivativeNeedsPre(act));
+    pre.push(step.pre);
+    post.push(step.post);
+    a = step.post;
   });
-  const { value, grad } = lossWithGradient(tf, loss, a, y);
+  const { value, grad } = lossDerivatives(tf, loss, a, y);
 
-  const deltas: tfjs.Tensor2D[] = new Array(layers.length);
+  const deltas: tfjs.Tensor[] = new Array(layers.length);
   const gW: tfjs.Tensor[] = new Array(layers.length), gb: (tfjs.Tensor | null)[] = new Array(layers.length);
   let delta = grad;
   for (let i = last; i >= 0; i--) {
     const l = layers[i];
     deltas[i] = delta;
-    const dm = l.multiplier === 1 ? delta : (tf.mul(delta, l.multiplier) as tfjs.Tensor2D);
-    gW[i] = tf.matMul(inputs[i], dm, true, false);
-    gb[i] = l.b ? (l.biasMultiplier === 1 ? columnSums(tf, delta) : tf.mul(columnSums(tf, delta), l.biasMultiplier)) : null;
+    const m = l.plan.multiplier, mb = l.plan.biasMultiplier;
+    const dm = m === 1 ? delta : tf.mul(delta, m);
+    gW[i] = tf.matMul(inputs[i] as tfjs.Tensor2D, dm as tfjs.Tensor2D, true, false);
+    gb[i] = l.b ? (mb === 1 ? columnSums(tf, delta) : tf.mul(columnSums(tf, delta), mb)) : null;
     if (i === 0) break;
-    const da = tf.matMul(dm, l.W as tfjs.Tensor2D, false, true);
-    const below = post[i - 1];
-    switch (act) {
-      case "relu": delta = tf.mul(da, tf.step(below, 0)) as tfjs.Tensor2D; break;
-      case "tanh": delta = tf.mul(da, tf.sub(1, tf.square(below))) as tfjs.Tensor2D; break;
-      case "erf": delta = tf.mul(da, tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.square(pre[i - 1] as tfjs.Tensor2D))))) as tfjs.Tensor2D; break;
-      case "linear": delta = da as tfjs.Tensor2D; break;
-    }
+    const da = tf.matMul(dm as tfjs.Tensor2D, l.W as tfjs.Tensor2D, false, true);
+    const { d1 } = activationDerivatives(tf, act, { pre: pre[i - 1], post: post[i - 1] });
+    delta = d1 ? tf.mul(da, d1) : da;
   }
   const grads: tfjs.Tensor[] = [];
   layers.forEach((l, i) => {
@@ -131,4 +111,13 @@ export function backprop(net: Network, x: tfjs.Tensor2D, y: tfjs.Tensor2D, loss:
     if (l.b) grads.push(gb[i] as tfjs.Tensor);
   });
   return { loss: value, grads, inputs, deltas };
+}
+
+/**
+ * Loss and gradients of `net` on inputs x (n x inputDim) and targets y (n x outputDim), by
+ * `backpropLayers` with the network's own layers. Call inside tf.tidy.
+ */
+export function backprop(net: Network, x: tfjs.Tensor2D, y: tfjs.Tensor2D, loss: LossName): Backprop {
+  const r = backpropLayers(net.tf, net.layers.map((l) => ({ plan: l, W: l.W, b: l.b })), net.spec.activation, x, y, loss);
+  return { loss: r.loss as tfjs.Scalar, grads: r.grads, inputs: r.inputs as tfjs.Tensor2D[], deltas: r.deltas as tfjs.Tensor2D[] };
 }

@@ -31,12 +31,12 @@
  * of order residual^2 / gap, far below tol.
  */
 import type * as tfjs from "@tensorflow/tfjs";
-import type { Activation } from "../activations";
+import { activationDerivatives } from "../activations";
 import { eigh, eigvalsh } from "../linalg";
 import type { Matrix } from "../linalg/matrix";
 import { Rng } from "../random";
-import { LossName, validateLoss } from "./losses";
-import { MatrixLike, Network, toTensor } from "./network";
+import { LossName, lossDerivatives, validateLoss } from "./losses";
+import { MatrixLike, Network, layerStep, toTensor } from "./network";
 import { empiricalNtk } from "./kernels";
 
 /** A symmetric linear map on R^dim (e.g. a Hessian), applied to float64 vectors. */
@@ -72,53 +72,79 @@ export interface HessianOptions {
 
 type T2 = tfjs.Tensor2D;
 
-/**
- * phi(h), phi'(h) and (lazily) phi''(h) as tensors, each transcendental function evaluated once
- * (tanh and erf cost about as much as a matrix product on the wasm backend). relu'(0) = 0, relu'' = 0.
- */
-function activation(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): { a: tfjs.Tensor; d1: tfjs.Tensor; d2: () => tfjs.Tensor | null } {
-  switch (act) {
-    case "relu": return { a: tf.relu(h), d1: tf.step(h, 0), d2: () => null };
-    case "linear": return { a: h, d1: tf.onesLike(h), d2: () => null };
-    case "tanh": {
-      const a = tf.tanh(h);
-      const d1 = tf.sub(1, tf.square(a));
-      return { a, d1, d2: () => tf.mul(-2, tf.mul(a, d1)) };
-    }
-    case "erf": {
-      const d1 = tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.square(h))));
-      return { a: tf.erf(h), d1, d2: () => tf.mul(-2, tf.mul(h, d1)) };
-    }
-  }
-}
-
-/**
- * dL/df and the directional derivative (d^2 L / df^2) Rf, for the lab's losses (see losses.ts):
- *   mse        L = sum (f - y)^2 / (n k):      g = 2 (f - y) / (n k),        Rg = 2 Rf / (n k)
- *   half-mse   L = sum (f - y)^2 / (2 n):      g = (f - y) / n,              Rg = Rf / n
- *   softmax-ce L = -sum y log softmax(f) / n:  g = (p s - y) / n (s = row sums of y),
- *                                              Rg = s (p o Rf - p (p . Rf)) / n
- */
-function lossDerivatives(tf: typeof tfjs, loss: LossName, f: T2, Rf: T2, y: T2): { g: T2; Rg: T2 } {
-  const n = f.shape[0], k = f.shape[1];
-  switch (loss) {
-    case "mse": return { g: tf.mul(tf.sub(f, y), 2 / (n * k)) as T2, Rg: tf.mul(Rf, 2 / (n * k)) as T2 };
-    case "half-mse": return { g: tf.mul(tf.sub(f, y), 1 / n) as T2, Rg: tf.mul(Rf, 1 / n) as T2 };
-    case "softmax-ce": {
-      const p = tf.softmax(f);
-      const s = tf.sum(y, 1, true);
-      const pRf = tf.mul(p, Rf);
-      return {
-        g: tf.mul(tf.sub(tf.mul(p, s), y), 1 / n) as T2,
-        Rg: tf.mul(tf.mul(tf.sub(pRf, tf.mul(p, tf.sum(pRf, 1, true))), s), 1 / n) as T2,
-      };
-    }
-  }
-}
-
 function ownedTensor(tf: typeof tfjs, m: MatrixLike, what: string): { t: T2; owned: boolean } {
   const t = toTensor(tf, m, what);
   return { t, owned: !(m instanceof tf.Tensor) };
+}
+
+/**
+ * H v (or the Gauss-Newton part G v) at the network's current weights, as one flat float32 tensor:
+ * Pearlmutter's R-operator written out layer by layer (see the file's note). Call inside tf.tidy.
+ */
+function rOperatorProduct(net: Network, x: T2, y: T2, loss: LossName, gn: boolean, v32: Float32Array): tfjs.Tensor {
+  const tf = net.tf;
+  const act = net.spec.activation;
+  const layers = net.layers;
+  // v split into the shapes of the layers' variables
+  let o = 0;
+  const V: T2[] = [], C: (tfjs.Tensor1D | null)[] = [];
+  for (const l of layers) {
+    V.push(tf.tensor2d(v32.slice(o, o + l.fanIn * l.fanOut), [l.fanIn, l.fanOut])); o += l.fanIn * l.fanOut;
+    if (l.b) { C.push(tf.tensor1d(v32.slice(o, o + l.fanOut))); o += l.fanOut; } else C.push(null);
+  }
+  // forward and R-forward: h = m a W + m_b b,  Rh = m (Ra W + a V) + m_b c,  Ra = phi'(h) Rh
+  const A: T2[] = [x], RA: (T2 | null)[] = [null], RH: T2[] = [];
+  const D1: (tfjs.Tensor | null)[] = [], D2: (() => tfjs.Tensor | null)[] = [];
+  const last = layers.length - 1;
+  let f: T2 = x, Rf: T2 = x;
+  layers.forEach((l, i) => {
+    const a = A[i], Ra = RA[i];
+    // the layer step and its directional derivative Rh = m (a V + Ra W) + m_b c
+    const step = layerStep(tf, l, a, l.W, l.b, i === last ? null : act, true);
+    let Rh: tfjs.Tensor = tf.matMul(a, V[i]);
+    if (Ra) Rh = tf.add(Rh, tf.matMul(Ra, l.W as T2));
+    if (l.multiplier !== 1) Rh = tf.mul(Rh, l.multiplier);
+    if (l.b) Rh = tf.add(Rh, l.biasMultiplier === 1 ? (C[i] as tfjs.Tensor1D) : tf.mul(C[i] as tfjs.Tensor1D, l.biasMultiplier));
+    RH.push(Rh as T2);
+    if (i === last) { f = step.post as T2; Rf = Rh as T2; return; }
+    const phi = activationDerivatives(tf, act, { pre: step.pre, post: step.post });
+    A.push(step.post as T2);
+    D1.push(phi.d1); D2.push(phi.d2);
+    RA.push((phi.d1 ? tf.mul(phi.d1, Rh) : Rh) as T2);
+  });
+  const { grad: g, Rgrad: Rg } = lossDerivatives(tf, loss, f, y, Rf) as { grad: T2; Rgrad: T2 };
+  // backward and R-backward, from the readout down:
+  //   dW = m a^T delta,            RdW = m (Ra^T delta + a^T Rdelta)
+  //   dA = m delta W^T,            RdA = m (Rdelta W^T + delta V^T)
+  //   delta' = phi'(h) dA,         Rdelta' = phi''(h) Rh dA + phi'(h) RdA
+  // The Gauss-Newton part keeps only the terms without delta (the loss gradient).
+  let delta: T2 = g, Rdelta: T2 = Rg;
+  const parts: tfjs.Tensor[] = [];
+  for (let i = last; i >= 0; i--) {
+    const l = layers[i];
+    let RdW: tfjs.Tensor = tf.matMul(A[i], Rdelta, true, false);
+    const Ra = RA[i];
+    if (Ra && !gn) RdW = tf.add(RdW, tf.matMul(Ra, delta, true, false));
+    if (l.multiplier !== 1) RdW = tf.mul(RdW, l.multiplier);
+    const piece: tfjs.Tensor[] = [tf.reshape(RdW, [-1])];
+    if (l.b) piece.push(l.biasMultiplier === 1 ? tf.sum(Rdelta, 0) : tf.mul(tf.sum(Rdelta, 0), l.biasMultiplier));
+    parts.unshift(...piece);
+    if (i === 0) break;
+    let RdA: tfjs.Tensor = tf.matMul(Rdelta, l.W as T2, false, true);
+    if (!gn) RdA = tf.add(RdA, tf.matMul(delta, V[i], false, true));
+    if (l.multiplier !== 1) RdA = tf.mul(RdA, l.multiplier);
+    const d1 = D1[i - 1];
+    let nextR: tfjs.Tensor = d1 ? tf.mul(d1, RdA) : RdA;
+    if (!gn) {
+      let dA: tfjs.Tensor = tf.matMul(delta, l.W as T2, false, true);
+      if (l.multiplier !== 1) dA = tf.mul(dA, l.multiplier);
+      const d2 = D2[i - 1]();
+      if (d2) nextR = tf.add(nextR, tf.mul(tf.mul(d2, RH[i - 1]), dA));
+      delta = (d1 ? tf.mul(d1, dA) : dA) as T2;
+    }
+    Rdelta = nextR as T2;
+  }
+  return tf.concat(parts);
 }
 
 /**
@@ -136,7 +162,6 @@ export function hessianOperator(net: Network, data: { x: MatrixLike; y: MatrixLi
   if (Y.t.shape[1] !== net.spec.outputDim) throw new RangeError(`hessianOperator: y has ${Y.t.shape[1]} columns, the network has ${net.spec.outputDim} outputs`);
   if (Y.t.shape[0] !== X.t.shape[0]) throw new RangeError(`hessianOperator: x has ${X.t.shape[0]} rows but y has ${Y.t.shape[0]}`);
   const gn = !!opts.gaussNewton;
-  const act = net.spec.activation;
   const layers = net.layers;
   const dim = net.numParams;
   // square roots of the learning-rate scales, per flattened parameter (only when lrScaled)
@@ -156,70 +181,7 @@ export function hessianOperator(net: Network, data: { x: MatrixLike; y: MatrixLi
     if (vIn.length !== dim) throw new RangeError(`hessianOperator.apply: v has ${vIn.length} entries, the network has ${dim} parameters`);
     const v32 = new Float32Array(dim);
     for (let i = 0; i < dim; i++) v32[i] = rootScale ? vIn[i] * rootScale[i] : vIn[i];
-    const out = tf.tidy(() => {
-      // v split into the shapes of the layers' variables
-      let o = 0;
-      const V: T2[] = [], C: (tfjs.Tensor1D | null)[] = [];
-      for (const l of layers) {
-        V.push(tf.tensor2d(v32.slice(o, o + l.fanIn * l.fanOut), [l.fanIn, l.fanOut])); o += l.fanIn * l.fanOut;
-        if (l.b) { C.push(tf.tensor1d(v32.slice(o, o + l.fanOut))); o += l.fanOut; } else C.push(null);
-      }
-      // forward and R-forward: h = m a W + m_b b,  Rh = m (Ra W + a V) + m_b c,  Ra = phi'(h) Rh
-      const A: T2[] = [X.t], RA: (T2 | null)[] = [null], RH: T2[] = [];
-      const D1: tfjs.Tensor[] = [], D2: (() => tfjs.Tensor | null)[] = [];
-      const last = layers.length - 1;
-      let f: T2 = X.t, Rf: T2 = X.t;
-      layers.forEach((l, i) => {
-        const a = A[i], Ra = RA[i];
-        let h: tfjs.Tensor = tf.matMul(a, l.W as T2);
-        let Rh: tfjs.Tensor = tf.matMul(a, V[i]);
-        if (Ra) Rh = tf.add(Rh, tf.matMul(Ra, l.W as T2));
-        if (l.multiplier !== 1) { h = tf.mul(h, l.multiplier); Rh = tf.mul(Rh, l.multiplier); }
-        if (l.b) {
-          h = tf.add(h, l.biasMultiplier === 1 ? l.b : tf.mul(l.b, l.biasMultiplier));
-          Rh = tf.add(Rh, l.biasMultiplier === 1 ? (C[i] as tfjs.Tensor1D) : tf.mul(C[i] as tfjs.Tensor1D, l.biasMultiplier));
-        }
-        RH.push(Rh as T2);
-        if (i === last) { f = h as T2; Rf = Rh as T2; return; }
-        const phi = activation(tf, act, h);
-        A.push(phi.a as T2);
-        D1.push(phi.d1); D2.push(phi.d2);
-        RA.push(tf.mul(phi.d1, Rh) as T2);
-      });
-      const { g, Rg } = lossDerivatives(tf, loss, f, Rf, Y.t);
-      // backward and R-backward, from the readout down:
-      //   dW = m a^T delta,            RdW = m (Ra^T delta + a^T Rdelta)
-      //   dA = m delta W^T,            RdA = m (Rdelta W^T + delta V^T)
-      //   delta' = phi'(h) dA,         Rdelta' = phi''(h) Rh dA + phi'(h) RdA
-      // The Gauss-Newton part keeps only the terms without delta (the loss gradient).
-      let delta: T2 = g, Rdelta: T2 = Rg;
-      const parts: tfjs.Tensor[] = [];
-      for (let i = last; i >= 0; i--) {
-        const l = layers[i];
-        let RdW: tfjs.Tensor = tf.matMul(A[i], Rdelta, true, false);
-        const Ra = RA[i];
-        if (Ra && !gn) RdW = tf.add(RdW, tf.matMul(Ra, delta, true, false));
-        if (l.multiplier !== 1) RdW = tf.mul(RdW, l.multiplier);
-        const piece: tfjs.Tensor[] = [tf.reshape(RdW, [-1])];
-        if (l.b) piece.push(l.biasMultiplier === 1 ? tf.sum(Rdelta, 0) : tf.mul(tf.sum(Rdelta, 0), l.biasMultiplier));
-        parts.unshift(...piece);
-        if (i === 0) break;
-        let RdA: tfjs.Tensor = tf.matMul(Rdelta, l.W as T2, false, true);
-        if (!gn) RdA = tf.add(RdA, tf.matMul(delta, V[i], false, true));
-        if (l.multiplier !== 1) RdA = tf.mul(RdA, l.multiplier);
-        const d1 = D1[i - 1];
-        let nextR: tfjs.Tensor = tf.mul(d1, RdA);
-        if (!gn) {
-          let dA: tfjs.Tensor = tf.matMul(delta, l.W as T2, false, true);
-          if (l.multiplier !== 1) dA = tf.mul(dA, l.multiplier);
-          const d2 = D2[i - 1]();
-          if (d2) nextR = tf.add(nextR, tf.mul(tf.mul(d2, RH[i - 1]), dA));
-          delta = tf.mul(d1, dA) as T2;
-        }
-        Rdelta = nextR as T2;
-      }
-      return tf.concat(parts);
-    });
+    const out = tf.tidy(() => rOperatorProduct(net, X.t, Y.t, loss, gn, v32));
     const hv32 = out.dataSync() as Float32Array;
     out.dispose();
     products++;

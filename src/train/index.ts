@@ -1,11 +1,15 @@
 /**
  * `train`: the one place networks are built and trained.
  * - spec.ts: what a network is (widths, activation, parameterization SP / NTK / muP, initialisation)
- * - network.ts: the TensorFlow.js network built from a spec, readable layer by layer
- * - optimizers.ts, schedules.ts, losses.ts: SGD (momentum, Nesterov), Adam, AdamW; schedules; losses
+ * - network.ts: the TensorFlow.js network built from a spec, readable layer by layer; `layerStep`, the one
+ *   layer step (h = m a W + m_b b, a' = phi(h)) every forward pass uses (phi, phi', phi'': ../activations.ts)
+ * - optimizers.ts, schedules.ts, losses.ts: SGD (momentum, Nesterov), Adam, AdamW; schedules; losses and
+ *   `lossDerivatives`, the one loss gradient (and its directional derivative)
  * - fit.ts: the training loop (full or mini-batch, history, divergence detection); `trainingStep`, one update
- * - backprop.ts: loss and gradients by backpropagation written out per layer (fit's fast path)
- * - replicas.ts: several independent networks of one spec trained as one batched program (seeds for the price of one)
+ * - backprop.ts: loss and gradients by backpropagation written out per layer (fit's and fitBatched's path)
+ * - batched.ts: `fitBatched`, many independent networks (any specs, step budgets, schedules, full or
+ *   mini-batch) trained as one batched program
+ * - replicas.ts: several seeds of one network, batched (fitBatched's common case)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
  * - curvature.ts: Hessian-vector products (exact, R-operator), the top Hessian eigenvalue (sharpness)
@@ -13,22 +17,24 @@
  * - measures.ts: relative change of the weights (per layer, overall) and of a kernel during training
  * - layerStats.ts: pre-activation statistics across initialisations (variance per layer, its ratio, excess kurtosis)
  * - gradientNoise.ts: the gradient noise scale B_simple from exact per-example gradient norms
- * - ensemble.ts: many small one-hidden-layer networks trained at once as one batched program (scaling studies)
+ * - ensemble.ts: many one-hidden-layer networks of different widths, inputs and budgets on one stream (scaling studies; fitBatched)
  */
 export { resolveSpec, layerPlans, parameterCount } from "./spec";
 export type { NetworkSpec, FullSpec, LayerPlan, LrScale, Parameterization, InitKind } from "./spec";
-export { Network, network, toTensor, activationDerivativeTensor } from "./network";
+export { Network, network, toTensor, layerStep, activationTensor, activationDerivativeTensor } from "./network";
 export type { Layer, MatrixLike, ForwardTrace } from "./network";
 export { createOptimizer, validateOptimizer, optimizerFamily, fusedOptimizerAvailable } from "./optimizers";
 export type { Optimizer, OptimizerSpec } from "./optimizers";
 export { scheduleFactor, validateSchedule } from "./schedules";
 export type { Schedule } from "./schedules";
-export { lossTensor, accuracyTensor, validateLoss } from "./losses";
-export type { LossName } from "./losses";
+export { lossTensor, accuracyTensor, validateLoss, lossDerivatives } from "./losses";
+export type { LossName, LossDerivatives } from "./losses";
 export { fit, trainingStep, TrainingDiverged } from "./fit";
 export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence, TrainingStep } from "./fit";
-export { backprop, lossWithGradient } from "./backprop";
-export type { Backprop } from "./backprop";
+export { backprop, backpropLayers, lossWithGradient } from "./backprop";
+export type { Backprop, LayerParams, LayerGradients } from "./backprop";
+export { fitBatched } from "./batched";
+export type { BatchedOptions, BatchedMember, BatchedData, BatchedRun, BatchedMemberRun, BatchedRecord, MemberEval, Table } from "./batched";
 export { fitReplicas } from "./replicas";
 export type { ReplicaData, ReplicaOptions, ReplicaRun } from "./replicas";
 export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";

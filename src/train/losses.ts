@@ -28,3 +28,56 @@ export function lossTensor(tf: typeof tfjs, loss: LossName, f: tfjs.Tensor2D, y:
 export function accuracyTensor(tf: typeof tfjs, f: tfjs.Tensor2D, y: tfjs.Tensor2D): tfjs.Scalar {
   return tf.mean(tf.cast(tf.equal(tf.argMax(f, 1), tf.argMax(y, 1)), "float32")) as tfjs.Scalar;
 }
+
+/** The value and derivatives of a loss with respect to the outputs f (see `lossDerivatives`). */
+export interface LossDerivatives {
+  /** The mean loss: a scalar for f of shape [n, k]; one value per member, shape [S], for [S, n, k]. */
+  value: tfjs.Tensor;
+  /** dL/df, the shape of f (for stacked members, each member's own mean loss differentiated). */
+  grad: tfjs.Tensor;
+  /** (d^2 L / df^2) Rf, when a direction Rf was given (Hessian-vector products). */
+  Rgrad: tfjs.Tensor | null;
+}
+
+/**
+ * The loss of outputs f against targets y, its gradient dL/df and, given a direction Rf, the
+ * directional derivative of that gradient: the one loss-gradient function of the lab (backpropagation,
+ * the Hessian's R-operator and the batched trainer use it). f is [n, k] (one network) or [S, n, k]
+ * (S networks stacked; y may then be [1, n, k], shared). With s = the row sums of y and p = softmax(f):
+ *   mse        L = sum (f - y)^2 / (n k):      g = 2 (f - y) / (n k),   Rg = 2 Rf / (n k)
+ *   half-mse   L = sum (f - y)^2 / (2 n):      g = (f - y) / n,         Rg = Rf / n
+ *   softmax-ce L = -sum y log softmax(f) / n:  g = (p s - y) / n,       Rg = s (p o Rf - p (p . Rf)) / n
+ * The softmax gradient keeps s: it is the exact derivative for any y, where the textbook p - y (and
+ * tf.losses.softmaxCrossEntropy's gradient) is right only when every row of y sums to 1. For one-hot
+ * rows s = 1 exactly and both give the same floats.
+ */
+export function lossDerivatives(tf: typeof tfjs, loss: LossName, f: tfjs.Tensor, y: tfjs.Tensor, Rf: tfjs.Tensor | null = null): LossDerivatives {
+  const rank = f.rank;
+  if (rank !== 2 && rank !== 3) throw new RangeError(`lossDerivatives: outputs must be [n, k] or [members, n, k], got shape [${f.shape.join(", ")}]`);
+  const n = f.shape[rank - 2], k = f.shape[rank - 1];
+  // a single network reduces over everything, as it always has; stacked members over their own rows
+  const perMember = rank === 2 ? undefined : [1, 2];
+  switch (loss) {
+    case "mse": {
+      const diff = tf.sub(f, y);
+      return { value: tf.mean(tf.square(diff), perMember), grad: tf.mul(diff, 2 / (n * k)), Rgrad: Rf ? tf.mul(Rf, 2 / (n * k)) : null };
+    }
+    case "half-mse": {
+      const diff = tf.sub(f, y);
+      return { value: tf.mul(tf.sum(tf.square(diff), perMember), 0.5 / n), grad: tf.mul(diff, 1 / n), Rgrad: Rf ? tf.mul(Rf, 1 / n) : null };
+    }
+    case "softmax-ce": {
+      const lsm = tf.logSoftmax(f);
+      const p = tf.exp(lsm);
+      const s = tf.sum(y, -1, true);
+      const value = tf.mul(tf.sum(tf.mul(y, lsm), perMember), -1 / n);
+      const grad = tf.mul(tf.sub(tf.mul(p, s), y), 1 / n);
+      let Rgrad: tfjs.Tensor | null = null;
+      if (Rf) {
+        const pRf = tf.mul(p, Rf);
+        Rgrad = tf.mul(tf.mul(tf.sub(pRf, tf.mul(p, tf.sum(pRf, -1, true))), s), 1 / n);
+      }
+      return { value, grad, Rgrad };
+    }
+  }
+}

@@ -16,7 +16,9 @@ import { Rng } from "../random";
 import type { Matrix } from "../linalg/matrix";
 import { FullSpec, LayerPlan, NetworkSpec, layerPlans, resolveSpec } from "./spec";
 import { gaussianWeights, orthogonalWeights } from "./init";
-import type { Activation } from "../activations";
+import { Activation, activationTensor } from "../activations";
+
+export { activationTensor, activationDerivativeTensor } from "../activations";
 
 /** One layer: its plan and its trainable variables. */
 export interface Layer extends LayerPlan {
@@ -44,24 +46,30 @@ export function toTensor(tf: typeof tfjs, m: MatrixLike, what = "input"): tfjs.T
   return tf.tensor2d(data, [mm.rows, mm.cols]);
 }
 
-/** phi(h) as a tensor. */
-export function activationTensor(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): tfjs.Tensor {
-  switch (act) {
-    case "relu": return tf.relu(h);
-    case "tanh": return tf.tanh(h);
-    case "erf": return tf.erf(h);
-    case "linear": return h;
+/**
+ * One layer of a forward pass, h = m a W + m_b b and a' = phi(h): the one layer step of the lab (the
+ * network's forward pass, backpropagation, the Hessian's R-operator and the batched trainer call it).
+ * Works for one network (a [n, fanIn], W [fanIn, fanOut], b [fanOut]) and for members stacked along
+ * a leading axis (a [S or 1, n, fanIn], W [S, fanIn, fanOut], b [S, 1, fanOut]).
+ * `activation` null is the readout (no nonlinearity). `keepPre` asks for h even where it could be
+ * skipped. Speed: with multipliers 1 the bias is added inside the product (one fused kernel), and the
+ * ReLU too when h is not needed; the fused kernel takes only a rank-1 bias, so stacked members add theirs.
+ */
+export function layerStep(tf: typeof tfjs, plan: { multiplier: number; biasMultiplier: number }, a: tfjs.Tensor, W: tfjs.Tensor, b: tfjs.Tensor | null, activation: Activation | null, keepPre = false): { pre: tfjs.Tensor | null; post: tfjs.Tensor } {
+  const identity = activation === null || activation === "linear";
+  const fusable = plan.multiplier === 1 && (!b || (plan.biasMultiplier === 1 && b.rank === 1));
+  if (fusable && (identity || (activation === "relu" && !keepPre))) {
+    const out = tf.fused.matMul({ a: a as tfjs.Tensor2D, b: W as tfjs.Tensor2D, bias: b ?? undefined, activation: identity ? "linear" : "relu" });
+    return { pre: identity ? out : null, post: out };
   }
-}
-
-/** phi'(h) as a tensor (relu'(0) = 0). */
-export function activationDerivativeTensor(tf: typeof tfjs, act: Activation, h: tfjs.Tensor): tfjs.Tensor {
-  switch (act) {
-    case "relu": return tf.step(h, 0);
-    case "tanh": { const t = tf.tanh(h); return tf.sub(1, tf.mul(t, t)); }
-    case "erf": return tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.mul(h, h))));
-    case "linear": return tf.onesLike(h);
+  let h: tfjs.Tensor;
+  if (fusable) h = tf.fused.matMul({ a: a as tfjs.Tensor2D, b: W as tfjs.Tensor2D, bias: b ?? undefined });
+  else {
+    h = tf.matMul(a as tfjs.Tensor2D, W as tfjs.Tensor2D);
+    if (plan.multiplier !== 1) h = tf.mul(h, plan.multiplier);
+    if (b) h = tf.add(h, plan.biasMultiplier === 1 ? b : tf.mul(b, plan.biasMultiplier));
   }
+  return { pre: h, post: identity ? h : activationTensor(tf, activation as Activation, h) };
 }
 
 /** Pre-activations h^l and activations a^l of a forward pass (a^0 = x, the last h is the output). */
@@ -112,20 +120,9 @@ export class Network {
     this.layers.forEach((l, i) => {
       const W = params[k++];
       const b = l.b ? params[k++] : null;
-      const isLast = i === last;
-      let h: tfjs.Tensor2D;
-      if (!trace && l.multiplier === 1 && (!b || l.biasMultiplier === 1) && (isLast || act === "relu" || act === "linear")) {
-        // one fused kernel for x W + b and the activation (the common SP case)
-        h = tf.fused.matMul({ a, b: W as tfjs.Tensor2D, bias: b ?? undefined, activation: isLast || act === "linear" ? "linear" : "relu" }) as tfjs.Tensor2D;
-        a = h;
-        post.push(a);
-        return;
-      }
-      h = tf.matMul(a, W as tfjs.Tensor2D);
-      if (l.multiplier !== 1) h = tf.mul(h, l.multiplier);
-      if (b) h = tf.add(h, l.biasMultiplier === 1 ? b : tf.mul(b, l.biasMultiplier)) as tfjs.Tensor2D;
-      pre.push(h);
-      a = isLast ? h : (activationTensor(tf, act, h) as tfjs.Tensor2D);
+      const step = layerStep(tf, l, a, W, b, i === last ? null : act, trace);
+      if (trace) pre.push(step.pre as tfjs.Tensor2D);
+      a = step.post as tfjs.Tensor2D;
       post.push(a);
     });
     return trace ? { pre, post } : a;

@@ -35,8 +35,18 @@ export interface Optimizer {
   readonly spec: OptimizerSpec;
   /** Updates done so far. */
   readonly steps: number;
-  /** One update of every variable with its gradient (same order), at base learning rate `lr`. */
-  step(grads: tfjs.Tensor[], lr: number): void;
+  /**
+   * One update of every variable with its gradient (same order), at base learning rate `lr`. For
+   * independent networks stacked along the variables' leading axis (the batched trainer), `lr` may
+   * be one rate per member: lr[s] applies to block s of that axis of every variable.
+   */
+  step(grads: tfjs.Tensor[], lr: number | ArrayLike<number>): void;
+  /**
+   * Continue with shorter variables that hold a leading part of the old ones (the first members of a
+   * stack, when the others have finished): the state is cut to the same leading part. The old
+   * variables are the caller's to dispose.
+   */
+  keepLeading(variables: tfjs.Variable[]): void;
   /** Free the optimizer's state. */
   dispose(): void;
 }
@@ -98,8 +108,27 @@ export function createOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables:
   return fused ? fusedOptimizer(tf, fused, spec, variables, s) : opsOptimizer(tf, spec, variables, s);
 }
 
+/** Checks a per-member rate list against the variables' leading axis; returns the number of members. */
+function memberCount(lr: ArrayLike<number>, variables: tfjs.Variable[]): number {
+  const S = lr.length;
+  for (const v of variables) {
+    if (v.rank < 1 || v.shape[0] !== S) throw new RangeError(`optimizer.step: ${S} per-member rates, but a variable has shape [${v.shape.join(", ")}]`);
+  }
+  return S;
+}
+
+/** Checks that each new variable is a leading part of the old one; returns the kept sizes. */
+function leadingSizes(old: tfjs.Variable[], next: tfjs.Variable[]): number[] {
+  if (next.length !== old.length) throw new RangeError(`optimizer.keepLeading: ${next.length} variables for ${old.length}`);
+  return next.map((v, i) => {
+    if (v.size > old[i].size || v.shape.slice(1).join() !== old[i].shape.slice(1).join()) throw new RangeError(`optimizer.keepLeading: shape [${v.shape.join(", ")}] is not a leading part of [${old[i].shape.join(", ")}]`);
+    return v.size;
+  });
+}
+
 /** The rules as TensorFlow.js ops (any backend), state in non-trainable variables. */
-function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Variable[], s: number[]): Optimizer {
+function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, vars: tfjs.Variable[], s: number[]): Optimizer {
+  let variables = vars;
   const zerosLike = (v: tfjs.Variable): tfjs.Variable => tf.tidy(() => tf.variable(tf.zerosLike(v), false));
   const state1: tfjs.Variable[] = [], state2: tfjs.Variable[] = [];
   const wd = spec.weightDecay ?? 0;
@@ -110,13 +139,16 @@ function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Vari
   } else {
     variables.forEach((v) => { state1.push(zerosLike(v)); state2.push(zerosLike(v)); });
   }
-  const step = (grads: tfjs.Tensor[], lr: number): void => {
+  const step = (grads: tfjs.Tensor[], lr: number | ArrayLike<number>): void => {
     if (grads.length !== variables.length) throw new RangeError(`optimizer.step: ${grads.length} gradients for ${variables.length} variables`);
+    const S = typeof lr === "number" ? 0 : memberCount(lr, variables);
     t += 1;
     tf.tidy(() => {
       variables.forEach((w, i) => {
         let g = grads[i];
-        const rate = lr * s[i];
+        // one number, or one rate per member broadcast along the leading axis
+        const rate: number | tfjs.Tensor = typeof lr === "number" ? lr * s[i]
+          : tf.tensor(Float32Array.from(lr, (r) => r * s[i]), [S, ...w.shape.slice(1).map(() => 1)]);
         if (spec.kind === "sgd") {
           if (wd > 0) g = tf.add(g, tf.mul(wd, w));
           const mu = spec.momentum ?? 0;
@@ -132,7 +164,7 @@ function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Vari
         }
         const b1 = spec.beta1 ?? 0.9, b2 = spec.beta2 ?? 0.999, eps = spec.eps ?? 1e-8;
         let base: tfjs.Tensor = w;
-        if (spec.kind === "adamw") base = tf.mul(w, 1 - rate * wd);
+        if (spec.kind === "adamw") base = tf.mul(w, typeof rate === "number" ? 1 - rate * wd : tf.sub(1, tf.mul(rate, wd)));
         else if (wd > 0) g = tf.add(g, tf.mul(wd, w));
         const m = tf.add(tf.mul(b1, state1[i]), tf.mul(1 - b1, g));
         const v = tf.add(tf.mul(b2, state2[i]), tf.mul(1 - b2, tf.square(g)));
@@ -143,25 +175,40 @@ function opsOptimizer(tf: typeof tfjs, spec: OptimizerSpec, variables: tfjs.Vari
       });
     });
   };
+  const keepLeading = (next: tfjs.Variable[]): void => {
+    const sizes = leadingSizes(variables, next);
+    for (const state of [state1, state2]) {
+      state.forEach((v, i) => {
+        const cut = tf.tidy(() => tf.variable(tf.reshape(tf.slice(tf.reshape(v, [-1]), [0], [sizes[i]]), next[i].shape), false));
+        v.dispose();
+        state[i] = cut;
+      });
+    }
+    variables = next;
+  };
   return {
     spec,
     get steps() { return t; },
     step,
+    keepLeading,
     dispose() { for (const v of [...state1, ...state2]) v.dispose(); },
   };
 }
 
 /** The same rules as one native call per variable, over WebAssembly memory (see the note at the top). */
-function fusedOptimizer(tf: typeof tfjs, k: FusedKernels, spec: OptimizerSpec, variables: tfjs.Variable[], s: number[]): Optimizer {
+function fusedOptimizer(tf: typeof tfjs, k: FusedKernels, spec: OptimizerSpec, vars: tfjs.Variable[], s: number[]): Optimizer {
+  let variables = vars;
   const wd = spec.weightDecay ?? 0;
   const mu = spec.kind === "sgd" ? spec.momentum ?? 0 : 0;
   const state1 = variables.map((v) => (spec.kind !== "sgd" || mu > 0 ? new Float32Array(v.size) : null));
   const state2 = variables.map((v) => (spec.kind !== "sgd" ? new Float32Array(v.size) : null));
   let t = 0;
   let disposed = false;
-  const step = (grads: tfjs.Tensor[], lr: number): void => {
+  const step = (grads: tfjs.Tensor[], lr: number | ArrayLike<number>): void => {
     if (disposed) throw new Error("optimizer: this optimizer was disposed");
     if (grads.length !== variables.length) throw new RangeError(`optimizer.step: ${grads.length} gradients for ${variables.length} variables`);
+    const rates = typeof lr === "number" ? [lr] : Array.from(lr);
+    if (typeof lr !== "number") memberCount(lr, variables);
     t += 1;
     variables.forEach((w, i) => {
       const gt = grads[i];
@@ -171,23 +218,35 @@ function fusedOptimizer(tf: typeof tfjs, k: FusedKernels, spec: OptimizerSpec, v
       const outInfo = k.heap.makeOutput(w.shape, "float32");
       const next = tf.engine().makeTensorFromTensorInfo(outInfo);
       const out = k.heap.typedArrayFromHeap(outInfo), cur = k.heap.typedArrayFromHeap(w), g = gCopy ?? k.heap.typedArrayFromHeap(gt);
-      const rate = lr * s[i];
-      if (spec.kind === "sgd") {
-        k.sgd(out, cur, g, state1[i], rate, mu, !!spec.nesterov, wd, t === 1);
-      } else {
-        const b1 = spec.beta1 ?? 0.9, b2 = spec.beta2 ?? 0.999, eps = spec.eps ?? 1e-8;
-        const adamw = spec.kind === "adamw";
-        k.adam(out, cur, g, state1[i] as Float32Array, state2[i] as Float32Array, rate, b1, b2, eps, 1 - b1 ** t, 1 - b2 ** t,
-          adamw ? 0 : wd, adamw ? 1 - rate * wd : 1);
-      }
+      // one call per member (its block of the leading axis, contiguous), each at its own rate
+      const block = w.size / rates.length;
+      rates.forEach((r, m) => {
+        const lo = m * block, hi = lo + block;
+        const part = (a: Float32Array | null): Float32Array | null => (a && rates.length > 1 ? a.subarray(lo, hi) : a);
+        const rate = r * s[i];
+        if (spec.kind === "sgd") {
+          k.sgd(part(out) as Float32Array, part(cur) as Float32Array, part(g) as Float32Array, part(state1[i]), rate, mu, !!spec.nesterov, wd, t === 1);
+        } else {
+          const b1 = spec.beta1 ?? 0.9, b2 = spec.beta2 ?? 0.999, eps = spec.eps ?? 1e-8;
+          const adamw = spec.kind === "adamw";
+          k.adam(part(out) as Float32Array, part(cur) as Float32Array, part(g) as Float32Array, part(state1[i]) as Float32Array, part(state2[i]) as Float32Array,
+            rate, b1, b2, eps, 1 - b1 ** t, 1 - b2 ** t, adamw ? 0 : wd, adamw ? 1 - rate * wd : 1);
+        }
+      });
       w.assign(next);
       next.dispose();
     });
+  };
+  const keepLeading = (next: tfjs.Variable[]): void => {
+    const sizes = leadingSizes(variables, next);
+    for (const state of [state1, state2]) state.forEach((a, i) => { if (a) state[i] = a.slice(0, sizes[i]); });
+    variables = next;
   };
   return {
     spec,
     get steps() { return t; },
     step,
+    keepLeading,
     dispose() { disposed = true; },
   };
 }

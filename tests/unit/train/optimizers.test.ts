@@ -73,3 +73,57 @@ test("invalid optimizer settings are refused by name", async () => {
   assert.throws(() => createOptimizer(tf, { kind: "rmsprop", lr: 0.1 } as never, [w]), /kind must be/);
   w.dispose();
 });
+
+for (const spec of specs) {
+  test(`${JSON.stringify(spec)}: members stacked on the leading axis, one rate each, then cut to the first member (fused and op by op)`, async () => {
+    const tf = await tfReady();
+    for (const fused of ["1", "0"]) {
+      const saved = process.env.GENLAB_FUSED_OPTIMIZER;
+      process.env.GENLAB_FUSED_OPTIMIZER = fused;
+      try {
+        // member 0 at the base rate, member 1 at half of it: the rule by hand with scales 1 and 0.5
+        const w = tf.variable(tf.tensor2d([...w0, ...w0], [2, 3]));
+        const opt = createOptimizer(tf, spec, [w]);
+        const twice = (g: number[]) => tf.tensor2d([...g, ...g], [2, 3]);
+        const gt1 = twice(g1);
+        opt.step([gt1], [spec.lr, 0.5 * spec.lr]);
+        gt1.dispose();
+        const after1 = Array.from(w.dataSync());
+        // member 1 finishes: the variable and the optimizer's state keep member 0 only
+        const w1 = tf.variable(tf.slice(w, [0, 0], [1, 3]));
+        opt.keepLeading([w1]);
+        const gt2 = tf.tensor2d(g2, [1, 3]);
+        opt.step([gt2], [spec.lr]);
+        gt2.dispose();
+        const got = Array.from(w1.dataSync()), want = byHand(spec, 1);
+        got.forEach((x, i) => assert.ok(Math.abs(x - want[i]) < 1e-6, `fused=${fused}: member 0 w[${i}] = ${x}, by hand ${want[i]}`));
+        // member 1 after its one step at half the rate: the first step of the rule with scale 0.5
+        const half = byHandOneStep(spec, 0.5);
+        after1.slice(3).forEach((x, i) => assert.ok(Math.abs(x - half[i]) < 1e-6, `fused=${fused}: member 1 w[${i}] = ${x}, by hand ${half[i]}`));
+        assert.throws(() => opt.step([tf.ones([1, 3])], [spec.lr, spec.lr]), /2 per-member rates/);
+        opt.dispose();
+        w.dispose();
+        w1.dispose();
+      } finally {
+        if (saved === undefined) delete process.env.GENLAB_FUSED_OPTIMIZER; else process.env.GENLAB_FUSED_OPTIMIZER = saved;
+      }
+    }
+  });
+}
+
+/** The first step of the rule alone (byHand's loop stopped after g1). */
+function byHandOneStep(spec: OptimizerSpec, scale: number): number[] {
+  const w = w0.slice();
+  for (let i = 0; i < 3; i++) {
+    const rate = spec.lr * scale, wd = spec.weightDecay ?? 0;
+    if (spec.kind === "sgd") w[i] -= rate * (g1[i] + wd * w0[i]) * (spec.nesterov ? 1 + (spec.momentum ?? 0) : 1);
+    else {
+      const eps = spec.eps ?? 1e-8;
+      const g = spec.kind === "adamw" ? g1[i] : g1[i] + wd * w0[i];
+      const base = spec.kind === "adamw" ? w0[i] * (1 - rate * wd) : w0[i];
+      // after one step m_hat = g and v_hat = g^2
+      w[i] = base - rate * g / (Math.abs(g) + eps);
+    }
+  }
+  return w;
+}
