@@ -17,3 +17,4 @@ export * from "./teacherStudent";
 export * from "./manifold";
 export * from "./scalingRuns";
 export * from "./ising";
+export * from "./pointClouds";

@@ -80,6 +80,8 @@ export interface EffectiveDataBootstrap {
   draws: Float64Array;
   /** Percentile interval of the predicted loss of each `predictAt` point, per point. */
   predictionCI: [number, number][];
+  /** Standard deviation of each point's predicted loss over the bootstrap draws. */
+  predictionSe: number[];
   level: number;
 }
 
@@ -106,5 +108,6 @@ export function bootstrapEffectiveData(
     at.forEach((p, k) => preds[k].push(f.predict(p.unique, p.epochs)));
   }
   const sorted = Float64Array.from(draws).sort();
-  return { fit, rStarCI: percentileInterval(sorted, level), draws: sorted, predictionCI: preds.map((v) => percentileInterval(v, level)), level };
+  return { fit, rStarCI: percentileInterval(sorted, level), draws: sorted, predictionCI: preds.map((v) => percentileInterval(v, level)),
+    predictionSe: preds.map((v) => { const m = v.reduce((a, x) => a + x, 0) / v.length; return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1)); }), level };
 }
