@@ -1,34 +1,20 @@
 /**
- * Chapter 12's studies on Ising data: a network that learns the phase (Carrasquilla & Melko,
- * arXiv 1605.01735) and locates T_c from where its output crosses 1/2; its learning curve; and
- * repetition of a fixed budget of unique configurations against fresh ones (Muennighoff et al.,
- * arXiv 2305.16264). Networks are built and trained by `train`.
+ * Chapter 12's studies on Ising data: scans of independent Monte-Carlo chains across sizes and
+ * temperatures (Binder cumulants and their crossings), autocorrelation times of Metropolis and Wolff
+ * chains, and repetition of a fixed budget of unique configurations against fresh ones (Muennighoff
+ * et al., arXiv 2305.16264), with networks built and trained by `train`.
  */
 import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
 import { network } from "../train/network";
 import { fit } from "../train/fit";
-import type { NetworkSpec } from "../train/spec";
 import type { OptimizerSpec } from "../train/optimizers";
-import { isingCriticalTemperature, isingDataSet, IsingDataSet, sampleIsing, integratedAutocorrelation } from "../data/ising";
+import { isingDataSet, sampleIsing, integratedAutocorrelation } from "../data/ising";
 
 type Rows = { rows: number; cols: number; data: Float32Array };
 
-function phaseLabels(d: IsingDataSet, Tc: number): Rows {
-  const n = d.temperature.length, y = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) y[2 * i + (d.temperature[i] < Tc ? 0 : 1)] = 1;
-  return { rows: n, cols: 2, data: y };
-}
-
 function firstRows(m: Rows, n: number): Rows {
   return { rows: n, cols: m.cols, data: m.data.slice(0, n * m.cols) };
-}
-
-/** Probability of the first class from two logits per row. */
-function orderedProbability(logits: { data: Float64Array }, n: number): Float64Array {
-  const p = new Float64Array(n);
-  for (let i = 0; i < n; i++) p[i] = 1 / (1 + Math.exp(logits.data[2 * i + 1] - logits.data[2 * i]));
-  return p;
 }
 
 /** Where a curve falls through 1/2, by linear interpolation between the grid points around the first crossing. */
@@ -37,138 +23,6 @@ export function halfCrossing(x: ArrayLike<number>, y: ArrayLike<number>): number
     if ((y[i] - 0.5) * (y[i + 1] - 0.5) <= 0 && y[i] !== y[i + 1]) return x[i] + ((0.5 - y[i]) * (x[i + 1] - x[i])) / (y[i + 1] - y[i]);
   }
   return NaN;
-}
-
-/** Options of `learnIsingPhase`. */
-export interface PhaseLearningOptions {
-  sizes: number[];
-  /** Training temperatures, labelled ordered (T < T_c) or disordered: keep them away from T_c. */
-  trainTemperatures: number[];
-  perTemperature: number;
-  /** Temperatures at which the trained network's mean output is read. */
-  scanTemperatures: number[];
-  scanPerTemperature: number;
-  seeds: number;
-  hidden: number[];
-  steps: number;
-  batchSize: number;
-  optimizer: OptimizerSpec;
-  rng: Rng;
-  onProgress?: OnProgress;
-}
-
-/** Per size and seed: the mean ordered-phase probability across the scan, and its 1/2 crossing. */
-export interface PhaseLearningResult {
-  sizes: number[];
-  scanTemperatures: number[];
-  /** probability[size][seed][temperature] */
-  probability: number[][][];
-  /** crossing[size][seed] */
-  crossing: number[][];
-  /** Training accuracy of the last evaluation, [size][seed]. */
-  trainAccuracy: number[][];
-  seconds: number;
-}
-
-/**
- * For each lattice size and seed: fresh Wolff configurations at the training temperatures, a network
- * trained on them to tell the phases apart (softmax cross-entropy), then its mean ordered-phase
- * probability at every scan temperature (fresh configurations) and where that mean crosses 1/2.
- */
-export async function learnIsingPhase(o: PhaseLearningOptions): Promise<PhaseLearningResult> {
-  const t0 = Date.now(), Tc = isingCriticalTemperature;
-  const total = o.sizes.length * o.seeds;
-  let done = 0;
-  const probability: number[][][] = [], crossing: number[][] = [], trainAccuracy: number[][] = [];
-  for (const L of o.sizes) {
-    const pL: number[][] = [], cL: number[] = [], aL: number[] = [];
-    for (let s = 0; s < o.seeds; s++) {
-      const rs = o.rng.fork(`L ${L} seed ${s}`);
-      const train = isingDataSet({ L, temperatures: o.trainTemperatures, perTemperature: o.perTemperature, rng: rs.fork("train") });
-      const scan = isingDataSet({ L, temperatures: o.scanTemperatures, perTemperature: o.scanPerTemperature, rng: rs.fork("scan") });
-      const spec: NetworkSpec = { inputDim: L * L, hidden: o.hidden, outputDim: 2 };
-      const net = await network(spec, { rng: rs.fork("net") });
-      try {
-        const run = await fit(net, { x: train.x, y: phaseLabels(train, Tc) }, {
-          optimizer: o.optimizer, loss: "softmax-ce", steps: o.steps, batchSize: Math.min(o.batchSize, train.x.rows), rng: rs.fork("batches"), evalEvery: o.steps,
-        });
-        aL.push(run.history[run.history.length - 1].trainAcc ?? NaN);
-        const p = orderedProbability(net.predict(scan.x), scan.x.rows);
-        const curve = o.scanTemperatures.map((T) => {
-          let sum = 0, k = 0;
-          for (let i = 0; i < p.length; i++) if (scan.temperature[i] === T) { sum += p[i]; k++; }
-          return sum / k;
-        });
-        pL.push(curve);
-        cL.push(halfCrossing(o.scanTemperatures, curve));
-      } finally {
-        net.dispose();
-      }
-      o.onProgress?.({ done: ++done, total, label: `phase classifier L = ${L}, seed ${s}` });
-      await yieldToKernel();
-    }
-    probability.push(pL); crossing.push(cL); trainAccuracy.push(aL);
-  }
-  return { sizes: o.sizes.slice(), scanTemperatures: o.scanTemperatures.slice(), probability, crossing, trainAccuracy, seconds: (Date.now() - t0) / 1000 };
-}
-
-/** Options of `phaseLearningCurve`. */
-export interface PhaseCurveOptions {
-  L: number;
-  trainTemperatures: number[];
-  /** Training-set sizes n (examples, all temperatures together). */
-  ns: number[];
-  testPerTemperature: number;
-  seeds: number;
-  hidden: number[];
-  /** Passes over each training set (steps = epochs * n / batchSize, at least `minSteps`). */
-  epochs: number;
-  minSteps: number;
-  batchSize: number;
-  optimizer: OptimizerSpec;
-  rng: Rng;
-  onProgress?: OnProgress;
-}
-
-/** Test error of the phase classifier, [seed][n]. */
-export interface PhaseCurveResult { ns: number[]; testError: number[][]; seconds: number }
-
-/**
- * The phase task's learning curve: per seed, one pool of configurations at the training temperatures
- * (its first n rows train a network, for each n), and a fresh test set at the same temperatures;
- * the test error is the fraction of test configurations put in the wrong phase.
- */
-export async function phaseLearningCurve(o: PhaseCurveOptions): Promise<PhaseCurveResult> {
-  const t0 = Date.now(), Tc = isingCriticalTemperature, nMax = Math.max(...o.ns);
-  const total = o.seeds * o.ns.length;
-  let done = 0;
-  const testError: number[][] = [];
-  for (let s = 0; s < o.seeds; s++) {
-    const rs = o.rng.fork(`seed ${s}`);
-    const pool = isingDataSet({ L: o.L, temperatures: o.trainTemperatures, perTemperature: Math.ceil(nMax / o.trainTemperatures.length), rng: rs.fork("pool") });
-    const test = isingDataSet({ L: o.L, temperatures: o.trainTemperatures, perTemperature: o.testPerTemperature, rng: rs.fork("test") });
-    const yPool = phaseLabels(pool, Tc);
-    const errs: number[] = [];
-    for (const n of o.ns) {
-      const net = await network({ inputDim: o.L * o.L, hidden: o.hidden, outputDim: 2 }, { rng: rs.fork(`net ${n}`) });
-      try {
-        const batch = Math.min(o.batchSize, n);
-        await fit(net, { x: firstRows(pool.x, n), y: firstRows(yPool, n) }, {
-          optimizer: o.optimizer, loss: "softmax-ce", steps: Math.max(o.minSteps, Math.ceil((o.epochs * n) / batch)), batchSize: batch, rng: rs.fork(`batches ${n}`), evalEvery: 1e9,
-        });
-        const p = orderedProbability(net.predict(test.x), test.x.rows);
-        let wrong = 0;
-        for (let i = 0; i < p.length; i++) if ((p[i] > 0.5) !== (test.temperature[i] < Tc)) wrong++;
-        errs.push(wrong / p.length);
-      } finally {
-        net.dispose();
-      }
-      o.onProgress?.({ done: ++done, total, label: `learning curve, seed ${s}, n = ${n}` });
-      await yieldToKernel();
-    }
-    testError.push(errs);
-  }
-  return { ns: o.ns.slice(), testError, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** Options of `repetitionStudy`. */
@@ -318,7 +172,7 @@ export function binderCurve(scan: IsingScanResult, sizeIndex: number, pick?: num
 
 /**
  * Where the Binder cumulants of two sizes cross (linear interpolation of their difference between the
- * grid temperatures around the sign change nearest the middle of the scan), and its bootstrap over
+ * grid temperatures around its first sign change), and its bootstrap over
  * chains (each resample draws chains with replacement at every (L, T)).
  */
 export function binderCrossing(scan: IsingScanResult, i: number, j: number, opts: { rng: Rng; B?: number }): { crossing: number; se: number; draws: number[] } {
@@ -354,3 +208,4 @@ export async function autocorrelationTimes(o: { sizes: number[]; T: number; samp
   }
   return rows;
 }
+
