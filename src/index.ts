@@ -16,7 +16,8 @@
  *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
  * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live
  * displays); check (visible claims that fail loudly); cached (results on disk that never go stale);
- * tfReady and describeBackend (TensorFlow.js and its backend).
+ * tfReady and describeBackend (TensorFlow.js and its backend); catalogue (the chapters as data: sections,
+ * parameters, experiments and their measured cost).
  */
 export * as random from "./random";
 export { Rng } from "./random";
@@ -34,4 +35,5 @@ export type { Progress, OnProgress } from "./progress";
 export type { Activation } from "./activations";
 export * as check from "./check";
 export { cached, isCached, keyOf, clearCache } from "./cache";
+export * as catalogue from "./catalogue";
 export { tf, tfReady, backendInfo, describeBackend } from "./tf";
