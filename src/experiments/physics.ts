@@ -6,9 +6,9 @@
  */
 import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
-import { network } from "../train/network";
-import { fit } from "../train/fit";
-import type { OptimizerSpec } from "../train/optimizers";
+// through the public train exports only (the training core's files may move)
+import { network, fit } from "../train";
+import type { OptimizerSpec } from "../train";
 import { isingDataSet, sampleIsing, integratedAutocorrelation } from "../data/ising";
 
 type Rows = { rows: number; cols: number; data: Float32Array };

@@ -4,7 +4,7 @@ import { Rng } from "../../../src/random";
 import {
   pairEnergy, sortedPairDistances, randomRotation, rotateCloud, permuteCloud, translateCloud, randomSymmetry, pointCloudTask, augmentPointClouds,
 } from "../../../src/data/pointClouds";
-import { network } from "../../../src/train/network";
+import { network } from "../../../src/train";
 
 test("randomRotation is a proper rotation: R R^T = I, det R = +1", () => {
   const R = randomRotation(new Rng(1));
