@@ -16,8 +16,9 @@
  *   linalg       float64 linear algebra (OpenBLAS when built, pure JS otherwise)
  * Showing and checking: show, markdown, live, table, plot (plotly figures, danfojs tables, live
  * displays); check (visible claims that fail loudly); cached (results on disk that never go stale);
- * tfReady and describeBackend (TensorFlow.js and its backend); record (named results a sweep collects)
- * and loadSweep (a sweep's results as a DataFrame).
+ * tfReady and describeBackend (TensorFlow.js and its backend); catalogue (the chapters as data: sections,
+ * parameters, experiments and their measured cost); record (named results a sweep collects) and
+ * loadSweep (a sweep's results as a DataFrame).
  */
 export * as random from "./random";
 export { Rng } from "./random";
@@ -35,6 +36,7 @@ export type { Progress, OnProgress } from "./progress";
 export type { Activation } from "./activations";
 export * as check from "./check";
 export { cached, isCached, keyOf, clearCache } from "./cache";
+export * as catalogue from "./catalogue";
 export { tf, tfReady, backendInfo, describeBackend } from "./tf";
 export { record, recorded, RECORD_MIME } from "./record";
 export type { Recordable } from "./record";

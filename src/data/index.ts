@@ -16,3 +16,5 @@ export * from "./modular";
 export * from "./teacherStudent";
 export * from "./manifold";
 export * from "./scalingRuns";
+export * from "./ising";
+export * from "./pointClouds";

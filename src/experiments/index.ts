@@ -34,3 +34,4 @@ export * from "./grokking";
 export * from "./choices";
 export * from "./scalingStudy";
 export * from "./scalingTheory";
+export * from "./physics";

@@ -9,3 +9,4 @@ export * from "./line";
 export * from "./limits";
 export * from "./optimize";
 export * from "./chinchilla";
+export * from "./effectiveData";

@@ -1,0 +1,113 @@
+/**
+ * Effective data under repetition (Muennighoff et al., arXiv 2305.16264, eq. 5): U unique examples
+ * seen for 1 + R epochs are worth
+ *   D' = U + U R* (1 - exp(-R / R*))
+ * fresh examples. Repeats are nearly as good as new while R << R*, and the worth saturates at
+ * U (1 + R*) when R >> R*. The law is fitted here to one's own runs: a data law L(D) = E + B D^-beta
+ * from runs on fresh data, then the one number R* that makes L(D'(U, R)) match the runs on repeated
+ * data (least squares in log loss). Seeds are resampled whole for a bootstrap interval of R*.
+ * Written by hand: a one-parameter fit on top of `fitPowerLawOffset`; no package fits this law.
+ */
+import { Rng } from "../random";
+import { fitPowerLawOffset, PowerLawFit } from "./powerlaw";
+import { percentileInterval } from "../stats/bootstrap";
+
+/** D' = U + U R* (1 - exp(-R / R*)), with R = epochs - 1 repetitions. */
+export function effectiveData(unique: number, epochs: number, rStar: number): number {
+  if (!(unique > 0) || !(epochs >= 1) || !(rStar > 0)) throw new RangeError(`effectiveData: need unique > 0, epochs >= 1, rStar > 0 (got ${unique}, ${epochs}, ${rStar})`);
+  const R = epochs - 1;
+  return unique + unique * rStar * (1 - Math.exp(-R / rStar));
+}
+
+/** Runs on fresh data: `data` examples seen once, final test loss `loss`. */
+export interface FreshRun { data: number; loss: number }
+/** Runs on repeated data: `unique` examples seen for `epochs` epochs, final test loss `loss`. */
+export interface RepeatedRun { unique: number; epochs: number; loss: number }
+
+/** A fitted effective-data law. */
+export interface EffectiveDataFit {
+  /** The data law of fresh runs, L(D) = c + A D^-a (c = E, A = B, a = beta). */
+  law: PowerLawFit;
+  /** The fitted repetition scale R*. */
+  rStar: number;
+  /** Predicted loss of a run with `unique` examples for `epochs` epochs. */
+  predict: (unique: number, epochs: number) => number;
+  /** Root-mean-square residual of log loss over the repeated runs. */
+  rmsLogResidual: number;
+}
+
+/** Options of `fitEffectiveData`: the search range of R* (default [0.05, 1e4], in log space). */
+export interface EffectiveDataOptions { rMin?: number; rMax?: number }
+
+function sse(law: PowerLawFit, runs: RepeatedRun[], rStar: number): number {
+  let s = 0;
+  for (const r of runs) {
+    const pred = law.c + law.A * effectiveData(r.unique, r.epochs, rStar) ** -law.a;
+    s += (Math.log(pred) - Math.log(r.loss)) ** 2;
+  }
+  return s;
+}
+
+/** Fit L(D) to the fresh runs, then R* to the repeated runs (grid in log R*, then golden section). */
+export function fitEffectiveData(fresh: FreshRun[], repeated: RepeatedRun[], opts: EffectiveDataOptions = {}): EffectiveDataFit {
+  if (fresh.length < 3) throw new RangeError(`fitEffectiveData: need at least 3 fresh runs, got ${fresh.length}`);
+  if (repeated.length < 1) throw new RangeError("fitEffectiveData: need at least one repeated run");
+  for (const r of repeated) if (!(r.loss > 0) || !(r.unique > 0) || !(r.epochs >= 1)) throw new RangeError(`fitEffectiveData: bad repeated run ${JSON.stringify(r)}`);
+  const law = fitPowerLawOffset(fresh.map((r) => r.data), fresh.map((r) => r.loss));
+  const lo0 = Math.log(opts.rMin ?? 0.05), hi0 = Math.log(opts.rMax ?? 1e4);
+  const grid = 120;
+  let best = lo0, bestF = Infinity;
+  for (let i = 0; i <= grid; i++) {
+    const t = lo0 + ((hi0 - lo0) * i) / grid, f = sse(law, repeated, Math.exp(t));
+    if (f < bestF) { bestF = f; best = t; }
+  }
+  let lo = Math.max(lo0, best - (hi0 - lo0) / grid), hi = Math.min(hi0, best + (hi0 - lo0) / grid);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let it = 0; it < 50; it++) {
+    const m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
+    if (sse(law, repeated, Math.exp(m1)) < sse(law, repeated, Math.exp(m2))) hi = m2; else lo = m1;
+  }
+  const rStar = Math.exp((lo + hi) / 2);
+  const predict = (unique: number, epochs: number): number => law.c + law.A * effectiveData(unique, epochs, rStar) ** -law.a;
+  return { law, rStar, predict, rmsLogResidual: Math.sqrt(sse(law, repeated, rStar) / repeated.length) };
+}
+
+/** A bootstrap of the effective-data fit over seeds. */
+export interface EffectiveDataBootstrap {
+  fit: EffectiveDataFit;
+  /** Percentile interval of R* and the sorted draws. */
+  rStarCI: [number, number];
+  draws: Float64Array;
+  /** Percentile interval of the predicted loss of each `predictAt` point, per point. */
+  predictionCI: [number, number][];
+  /** Standard deviation of each point's predicted loss over the bootstrap draws. */
+  predictionSe: number[];
+  level: number;
+}
+
+/**
+ * Fit on every seed's runs pooled, and resample whole seeds (with replacement) `B` times: seed s
+ * contributes fresh[s] and repeated[s]. `predictAt` lists (unique, epochs) points whose predicted
+ * loss gets an interval too (e.g. a budget held out of the fit).
+ */
+export function bootstrapEffectiveData(
+  fresh: FreshRun[][], repeated: RepeatedRun[][],
+  opts: EffectiveDataOptions & { rng: Rng; B?: number; level?: number; predictAt?: { unique: number; epochs: number }[] },
+): EffectiveDataBootstrap {
+  if (!(opts?.rng instanceof Rng)) throw new TypeError("bootstrapEffectiveData: pass { rng } (e.g. rng.fork(\"bootstrap\"))");
+  const S = fresh.length;
+  if (S < 2 || repeated.length !== S) throw new RangeError(`bootstrapEffectiveData: need the same number (>= 2) of seeds for fresh and repeated runs (${S}, ${repeated.length})`);
+  const fit = fitEffectiveData(fresh.flat(), repeated.flat(), opts);
+  const B = opts.B ?? 400, level = opts.level ?? 0.95, at = opts.predictAt ?? [];
+  const draws = new Float64Array(B), preds: number[][] = at.map(() => []);
+  for (let b = 0; b < B; b++) {
+    const r = opts.rng.fork(`boot ${b}`);
+    const pick = Array.from({ length: S }, () => r.int(S));
+    const f = fitEffectiveData(pick.flatMap((s) => fresh[s]), pick.flatMap((s) => repeated[s]), opts);
+    draws[b] = f.rStar;
+    at.forEach((p, k) => preds[k].push(f.predict(p.unique, p.epochs)));
+  }
+  const sorted = Float64Array.from(draws).sort();
+  return { fit, rStarCI: percentileInterval(sorted, level), draws: sorted, predictionCI: preds.map((v) => percentileInterval(v, level)),
+    predictionSe: preds.map((v) => { const m = v.reduce((a, x) => a + x, 0) / v.length; return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1)); }), level };
+}
