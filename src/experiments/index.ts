@@ -17,6 +17,7 @@
  *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
  *   choices            11  criticality across initialisations; batch size and the noise scale; learning-rate transfer
  *   scalingStudy       09  our own scaling study: networks across sizes and data budgets, cached run by run
+ *   chinchillaReplication 09  approach 3 on Hoffmann et al.'s own runs: refit, runs needed for an interval, residuals
  *   scalingTheory      10  the random-feature model on an (N, T) grid; students on d-dimensional manifolds
  */
 export * from "./biasVariance";
@@ -34,3 +35,4 @@ export * from "./grokking";
 export * from "./choices";
 export * from "./scalingStudy";
 export * from "./scalingTheory";
+export * from "./chinchillaReplication";
