@@ -18,7 +18,7 @@ import type { OnProgress } from "../progress";
 import { yieldToKernel } from "../progress";
 import { reluTeacherTask } from "../data/teacherTask";
 import { eigh } from "../linalg";
-import { network, fit, empiricalNtk } from "../train";
+import { network, fit, empiricalNtk, sharpness } from "../train";
 import type { NetworkSpec } from "../train";
 import type { TaskSize } from "./largeLearningRates";
 
@@ -28,6 +28,11 @@ export interface ModeThreshold {
   residual: "task" | number[];
   /** Largest x that did not diverge, smallest x that did. */
   bracket: [number, number];
+  /**
+   * Top eigenvalue of the full Hessian of the loss at initialisation with these labels, over lambda0
+   * (the Gauss-Newton curvature): at finite width the residual term r . grad^2 f moves it away from 1.
+   */
+  hessianRatio: number;
   probes: { x: number; diverged: boolean }[];
 }
 
@@ -45,11 +50,13 @@ export interface CatapultModes {
 
 /**
  * For one seed (task and network drawn as in `learningRateRuns`), eta_max lambda0 by bisection to
- * `resolution` within `bracket`, for the task's labels and for each entry of `modes`: a list of NTK
+ * `resolution` within `bracket`, for the task's labels (unless `taskLabels` is false) and for each entry of `modes`: a list of NTK
  * modes (0 = top) over which the initial residual is split equally ([1]: all in the second mode). Every probe trains the same initial network afresh with full-batch GD ("mse" loss).
  */
 export async function catapultModeThresholds(o: {
   spec: NetworkSpec; task: TaskSize; seed: number; modes: number[][]; bracket: [number, number]; resolution: number; steps: number;
+  /** Also measure the task's own labels (default true). */
+  taskLabels?: boolean;
   rng: Rng; onProgress?: OnProgress;
 }): Promise<CatapultModes> {
   const r = o.rng.fork(`seed ${o.seed}`);
@@ -69,7 +76,7 @@ export async function catapultModeThresholds(o: {
   const mode = (i: number) => Float64Array.from({ length: n }, (_, a) => vectors.data[a * n + i]);
   const taskShares = significant.map((i) => { const u = mode(i); const p = u.reduce((s, v, a) => s + v * r0[a], 0); return (p * p) / (r0Norm * r0Norm); });
   const lambda0 = (2 / n) * top;
-  const labelSets: { residual: "task" | number[]; y: Float64Array }[] = [{ residual: "task", y }];
+  const labelSets: { residual: "task" | number[]; y: Float64Array }[] = o.taskLabels === false ? [] : [{ residual: "task", y }];
   for (const ks of o.modes) {
     if (ks.length === 0) throw new RangeError("catapultModeThresholds: an entry of `modes` is empty");
     const dir = new Float64Array(n);
@@ -85,6 +92,9 @@ export async function catapultModeThresholds(o: {
   const thresholds: ModeThreshold[] = [];
   for (const set of labelSets) {
     const data = { x: task.train.x, y: { rows: n, cols: 1, data: set.y } };
+    const netH = await network(o.spec, { rng: r.fork("net") });
+    const hessianRatio = sharpness(netH, data, { loss: "mse", tol: 1e-8, maxIter: 300 }).value / lambda0;
+    netH.dispose();
     const probes: ModeThreshold["probes"] = [];
     const diverges = async (x: number): Promise<boolean> => {
       const net = await network(o.spec, { rng: r.fork("net") });
@@ -104,7 +114,7 @@ export async function catapultModeThresholds(o: {
       const mid = (lo + hi) / 2;
       if (await diverges(mid)) hi = mid; else lo = mid;
     }
-    thresholds.push({ residual: set.residual, bracket: [lo, hi], probes });
+    thresholds.push({ residual: set.residual, bracket: [lo, hi], hessianRatio, probes });
   }
   return { seed: o.seed, lambda0, modeCurvatures: significant.map((i) => (2 / n) * values[i]), taskShares, thresholds };
 }
