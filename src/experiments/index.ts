@@ -14,9 +14,11 @@
  *   dataSpectra        05  reference gap-ratio ensembles; spectra against sample size
  *   lazyVsFeature      06  weight and kernel change against width (NTK vs muP); a lazy network vs kernel GD
  *   largeLearningRates 07  sharpness along GD (edge of stability); lazy / catapult / divergent runs and their thresholds
+ *   catapultModes      07  eta_max of a two-layer linear network with its residual in one NTK mode or spread
  *   grokking           08  linear teacher-student grokking (exact GD); an MLP grokking modular addition
  *   choices            11  criticality across initialisations; batch size and the noise scale; learning-rate transfer
  *   scalingStudy       09  our own scaling study: networks across sizes and data budgets, cached run by run
+ *   chinchillaReplication 09  approach 3 on Hoffmann et al.'s own runs: refit, runs needed for an interval, residuals
  *   scalingTheory      10  the random-feature model on an (N, T) grid; students on d-dimensional manifolds
  */
 export * from "./biasVariance";
@@ -35,3 +37,5 @@ export * from "./choices";
 export * from "./scalingStudy";
 export * from "./scalingTheory";
 export * from "./physics";
+export * from "./chinchillaReplication";
+export * from "./catapultModes";

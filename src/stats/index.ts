@@ -1,7 +1,8 @@
 /**
  * Statistics the chapters report and check: means with standard errors, medians and quantiles,
  * summaries per seed, bootstrap intervals, the normal distribution behind z-scores, and the Fourier
- * power spectrum of functions on Z_p (which frequencies a learned embedding uses).
+ * power spectrum of functions on Z_p (which frequencies a learned embedding uses), and the intrinsic
+ * dimension of a point cloud from its nearest-neighbour distances (TwoNN, Levina-Bickel).
  *
  * Every "mean ± s.e." in the lab comes from here, so a check's tolerance (see `check.z`) and a
  * table's error bar are computed the same way. The standard error of a mean is the sample standard
@@ -14,3 +15,5 @@ export type { BootstrapInterval } from "./bootstrap";
 export { normalCdf, normalQuantile, zScore, twoSidedP, tCdf, tQuantile, zMaxForSeeds } from "./normal";
 export { zpPowerSpectrum, fourierConcentration, zpNullTopShare } from "./fourier";
 export type { ZpSpectrum, FourierConcentration } from "./fourier";
+export { nearestNeighbourDistances, twoNN, levinaBickel, intrinsicDimension } from "./intrinsicDimension";
+export type { NeighbourDistances, DimensionPoint, DimensionEstimate } from "./intrinsicDimension";

@@ -1,0 +1,54 @@
+/**
+ * Hoffmann et al.'s own training runs (arXiv 2203.15556, Figure 4) as Besiroglu et al. (arXiv
+ * 2404.10102) read them off the paper's vector graphics: 245 runs, each a model size N, a training
+ * compute C (FLOPs) and a final loss L; tokens D = C / (6 N). The CSV ships in
+ * `data/hoffmann2022-figure4/` with its provenance (paper, repository, commit, licence) beside it.
+ */
+import * as fs from "fs";
+import { dataFile, numericColumns, parseCsv } from "./files";
+
+/** One run of Hoffmann et al.'s Figure 4. */
+export interface HoffmannRun {
+  /** Parameters. */
+  N: number;
+  /** Training tokens, C / (6 N). */
+  D: number;
+  /** Training compute in FLOPs. */
+  C: number;
+  /** Final training loss (nats per token). */
+  L: number;
+}
+
+/** Where the shipped file lives (absolute path, from the project root). */
+export const HOFFMANN_FIGURE4_CSV = (): string => dataFile("hoffmann2022-figure4", "svg_extracted_data.csv");
+
+/**
+ * Parse the extracted-runs CSV text (columns "Model Size", "Training FLOP", "loss"; others ignored).
+ * Throws a clear error for a missing column, a non-numeric cell, a ragged line, or a non-positive value.
+ */
+export function parseHoffmannRuns(text: string, source = "svg_extracted_data.csv"): HoffmannRun[] {
+  const rows = numericColumns(parseCsv(text, source), ["Model Size", "Training FLOP", "loss"] as const, source);
+  if (rows.length === 0) throw new Error(`${source}: no data rows`);
+  return rows.map((r, i) => {
+    const N = r["Model Size"], C = r["Training FLOP"], L = r.loss;
+    if (!(N > 0 && C > 0 && L > 0)) throw new Error(`${source}, data row ${i + 1}: N = ${N}, C = ${C}, L = ${L}; all must be positive`);
+    return { N, C, D: C / (6 * N), L };
+  });
+}
+
+/** The 245 runs of Hoffmann et al.'s Figure 4, read from the shipped CSV (or from `file`). */
+export function hoffmannFigure4Runs(file: string = HOFFMANN_FIGURE4_CSV()): HoffmannRun[] {
+  if (!fs.existsSync(file)) throw new Error(`hoffmannFigure4Runs: ${file} not found (it ships in the repository's data/ folder)`);
+  return parseHoffmannRuns(fs.readFileSync(file, "utf8"), file);
+}
+
+/**
+ * Besiroglu et al.'s selection: drop the `k` runs with the highest loss (default 5; their main fit keeps
+ * the runs whose loss is below the k-th largest). Returns the kept runs in file order.
+ */
+export function dropHighestLosses<T extends { L: number }>(runs: readonly T[], k = 5): T[] {
+  if (k <= 0) return runs.slice();
+  if (k >= runs.length) throw new RangeError(`dropHighestLosses: cannot drop ${k} of ${runs.length} runs`);
+  const threshold = runs.map((r) => r.L).sort((a, b) => a - b)[runs.length - k];
+  return runs.filter((r) => r.L < threshold);
+}
