@@ -1,6 +1,7 @@
 // The mutation harness's pure parts (no chapter runs: `npm run mutants` is too slow for the suite).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { findProjectRoot } from "../../src/projectRoot";
 import { loadMutants, parseMutants, patchNotebook, patchText } from "../../tools/mutants/list";
@@ -74,4 +75,17 @@ test("judge: caught needs a check that passed in a clean baseline; a crash or a 
   assert.equal(judge([run(okLine, "failed", "CheckFailure: check 'a': measured value is NaN, not a number")], base).verdict, "caught");
   assert.equal(judge([run(badLine)], new Map([["11", run(badLine)]])).verdict, "baseline-failed");
   assert.match(resultTable([{ name: "11-x", chapters: ["11"], claim: "c", kind: "constant", size: "quick", seconds: 3, ...caught }]), /\| 11-x \| 11 \| quick \| caught \| 11: pooled \(margin -1\.00\) \| -1\.00 \|/);
+});
+
+test("npm run mutants -- --list prints every mutant; a bad option is a usage error (exit 2)", () => {
+  const cli = path.resolve(__dirname, "../../tools/cli/mutants.js");
+  const list = spawnSync(process.execPath, [cli, "--list"], { encoding: "utf8" });
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, new RegExp(`^${loadMutants(root).length} mutants$`, "m"));
+  const bad = spawnSync(process.execPath, [cli, "--size", "huge"], { encoding: "utf8" });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--size huge: quick or full/);
+  const unknown = spawnSync(process.execPath, [cli, "--mutant", "99-nothing", "--list"], { encoding: "utf8" });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no mutant named 99-nothing/);
 });
