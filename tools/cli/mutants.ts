@@ -105,6 +105,34 @@ async function main(): Promise<number> {
   const jobs = Math.max(1, Math.min(a.jobs, runnable.length));
   console.error(`mutants: ${runnable.length} to run at ${a.size} size over chapters ${chapters.join(", ") || "none"}, ${jobs} workspace(s) under ${tmp}`);
   const baseline = new Map<string, ChapterRun>();
+  const outFile = path.resolve(a.out ?? path.join(projectRoot, "build", "mutants", `result-${a.size}.json`));
+  const count = (v: string) => results.filter((r) => r.verdict === v).length;
+  const order = new Map(chosen.map((m, i) => [m.name, i]));
+  const save = (partial: boolean): { md: string } => {
+    results.sort((x, y) => order.get(x.name)! - order.get(y.name)!);
+    const summary = `${count("caught")} caught, ${count("crashed")} crashed (detected without a check), ${count("build-failed")} did not compile, ${count("missed")} missed, ${count("not-applied")} not applied, ${count("baseline-failed")} with a failing baseline, ${count("skipped")} skipped (claim not checked at this size), ${count("pending")} pending${partial ? ` (partial: ${results.length} of ${chosen.length})` : ""}`;
+    const finishedAt = new Date().toISOString();
+    const record = {
+      harness: "genlab mutants", size: a.size, startedAt: started.toISOString(), finishedAt, partial,
+      machine: machine(), git, filters: { chapters: a.chapters, mutants: a.mutants }, jobs,
+      baseline: [...baseline.values()].map((b) => ({ chapter: b.chapter, status: b.status, seconds: b.seconds, checks: b.checks.length, failed: b.checks.filter((c) => !c.passed).map((c) => c.name), ...(b.error ? { error: b.error } : {}) })),
+      summary, results,
+    };
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    fs.writeFileSync(outFile, JSON.stringify(record, null, 1) + "\n");
+    const md = `Mutants at ${a.size} size, ${finishedAt.slice(0, 16).replace("T", " ")} UTC, ${record.machine.cpu} (${record.machine.cores} cores, load ${record.machine.loadAvg[0]}), commit ${git.commit.slice(0, 10)}${git.dirty ? " + uncommitted changes" : ""}\n\n${resultTable(results)}\n\n${summary}\n`;
+    fs.writeFileSync(outFile.replace(/\.json$/, "") + ".md", md);
+    return { md };
+  };
+  // Ctrl-C / kill: keep what was measured, remove the copies (the chapter runners stop their own servers)
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      if (results.length) save(true);
+      if (!a.keep) fs.rmSync(tmp, { recursive: true, force: true });
+      console.error(`mutants: interrupted (${sig}); ${results.length} result(s) kept in ${outFile}`);
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    });
+  }
   try {
     const spaces: Workspace[] = [];
     for (let j = 0; j < jobs; j++) {
@@ -130,28 +158,14 @@ async function main(): Promise<number> {
         const r = await runMutant(ws, m, a.size, baseline, a.timeout);
         results.push(r);
         done++;
+        save(true);   // a run cut short still leaves what it measured
         console.error(`mutants: [${done}/${runnable.length}] ${m.name}: ${r.verdict}${r.caughtBy[0] ? ` by ${r.caughtBy[0]}` : r.closest ? ` (closest ${r.closest}, margin ${r.margin?.toFixed(2)})` : r.detail ? ` (${r.detail})` : ""} in ${r.seconds.toFixed(0)} s`);
       }
     }));
   } finally {
     if (!a.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }
-  const order = new Map(chosen.map((m, i) => [m.name, i]));
-  results.sort((x, y) => order.get(x.name)! - order.get(y.name)!);
-  const table = resultTable(results);
-  const count = (v: string) => results.filter((r) => r.verdict === v).length;
-  const summary = `${count("caught")} caught, ${count("crashed")} crashed (detected without a check), ${count("build-failed")} did not compile, ${count("missed")} missed, ${count("not-applied")} not applied, ${count("baseline-failed")} with a failing baseline, ${count("skipped")} skipped (claim not checked at this size), ${count("pending")} pending`;
-  const record = {
-    harness: "genlab mutants", size: a.size, startedAt: started.toISOString(), finishedAt: new Date().toISOString(),
-    machine: machine(), git, filters: { chapters: a.chapters, mutants: a.mutants }, jobs,
-    baseline: [...baseline.values()].map((b) => ({ chapter: b.chapter, status: b.status, seconds: b.seconds, checks: b.checks.length, failed: b.checks.filter((c) => !c.passed).map((c) => c.name), ...(b.error ? { error: b.error } : {}) })),
-    summary, results,
-  };
-  const outFile = path.resolve(a.out ?? path.join(projectRoot, "build", "mutants", `result-${a.size}.json`));
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, JSON.stringify(record, null, 1) + "\n");
-  const md = `Mutants at ${a.size} size, ${record.finishedAt.slice(0, 16).replace("T", " ")} UTC, ${record.machine.cpu} (${record.machine.cores} cores), commit ${git.commit.slice(0, 10)}${git.dirty ? " + uncommitted changes" : ""}\n\n${table}\n\n${summary}\n`;
-  fs.writeFileSync(outFile.replace(/\.json$/, "") + ".md", md);
+  const { md } = save(false);
   console.log(md);
   console.error(`mutants: result written to ${outFile} and ${outFile.replace(/\.json$/, "")}.md`);
   return count("missed") + count("not-applied") + count("baseline-failed") > 0 ? 1 : 0;
