@@ -64,6 +64,22 @@ export async function criticality(o: { cases: { label: string; spec: NetworkSpec
 }
 
 /**
+ * The inverse-variance weighted mean of independent estimates of one quantity, with its standard
+ * error 1/sqrt(sum 1/se^2): e.g. one ratio measured at several widths. Pooling shows an error common
+ * to all of them (a wrong constant in a formula) that each estimate alone is too noisy to show.
+ */
+export function pooledEstimate(estimates: readonly Estimate[]): Estimate {
+  if (estimates.length === 0) throw new RangeError("pooledEstimate: no estimates");
+  let w = 0, wx = 0;
+  for (const e of estimates) {
+    if (!(e.se > 0) || !Number.isFinite(e.se) || !Number.isFinite(e.value)) throw new RangeError(`pooledEstimate: each estimate needs a finite value and a positive standard error, got ${e.value} ± ${e.se}`);
+    w += 1 / (e.se * e.se);
+    wx += e.value / (e.se * e.se);
+  }
+  return { value: wx / w, se: 1 / Math.sqrt(w) };
+}
+
+/**
  * A statistic of the per-layer moments (G_l = mean square, F_l = mean fourth power, each averaged
  * over initialisations) with its bootstrap over initialisations: `statistic(G, F)` is evaluated on
  * the data and on B resamples of the initialisations (rng forks `boot b`).

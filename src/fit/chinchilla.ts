@@ -21,6 +21,7 @@ import { std } from "../stats/descriptive";
 import { lbfgs, LbfgsOptions } from "./optimize";
 import { leastSquaresLine } from "./line";
 import { ChinchillaLaw, chinchillaLoss } from "../theory/scalingLaws";
+import { CHINCHILLA_HUBER_DELTA } from "../theory/publishedLaws";
 
 /** One training run: parameters N, training tokens (samples) D, final loss L. */
 export interface ScalingRun {
@@ -57,7 +58,7 @@ export const HOFFMANN_GRID: ChinchillaGrid = {
 };
 
 export interface ChinchillaFitOptions {
-  /** Huber threshold on log-loss residuals (default 1e-3, as Hoffmann et al.). */
+  /** Huber threshold on log-loss residuals (default `theory.published.CHINCHILLA_HUBER_DELTA` = 1e-3, Hoffmann et al.'s). */
   delta?: number;
   /** Starting points (default HOFFMANN_GRID). */
   grid?: ChinchillaGrid;
@@ -111,7 +112,7 @@ function validateRuns(runs: readonly ScalingRun[]): void {
  * The approach-3 objective and its gradient for runs with logs (lnN, lnD, lnL): returns a function
  * for `lbfgs` of x = [a, b, e, alpha, beta].
  */
-export function huberObjective(runs: readonly ScalingRun[], delta = 1e-3, reduce: "sum" | "mean" = "sum"): (x: Float64Array, g: Float64Array) => number {
+export function huberObjective(runs: readonly ScalingRun[], delta = CHINCHILLA_HUBER_DELTA, reduce: "sum" | "mean" = "sum"): (x: Float64Array, g: Float64Array) => number {
   const n = runs.length;
   const lnN = Float64Array.from(runs, (r) => Math.log(r.N));
   const lnD = Float64Array.from(runs, (r) => Math.log(r.D));
@@ -155,7 +156,7 @@ export function gridStarts(grid: ChinchillaGrid): ChinchillaTheta[] {
  */
 export function fitChinchilla(runs: readonly ScalingRun[], opts: ChinchillaFitOptions = {}): ChinchillaFit {
   validateRuns(runs);
-  const obj = huberObjective(runs, opts.delta ?? 1e-3, opts.reduce ?? "sum");
+  const obj = huberObjective(runs, opts.delta ?? CHINCHILLA_HUBER_DELTA, opts.reduce ?? "sum");
   const starts = [...(opts.startsOnly ? [] : gridStarts(opts.grid ?? HOFFMANN_GRID)), ...(opts.starts ?? [])];
   if (starts.length === 0) throw new RangeError("fitChinchilla: no starting points");
   const lbOpts: LbfgsOptions = { maxIter: 300, gtol: 1e-10, ftol: 1e-12, ...opts.lbfgs };

@@ -19,6 +19,13 @@
  */
 import type { ChinchillaLaw, DataConstrainedLaw } from "./scalingLaws";
 
+/**
+ * The Huber threshold of Hoffmann et al.'s approach-3 fit (on residuals of log L; Section 3.3 and
+ * Appendix D.2). It is both `published.chinchilla.procedure.huberDelta` and the default of
+ * `fit.fitChinchilla` / `fit.huberObjective`, so the lab's fit is the published procedure by construction.
+ */
+export const CHINCHILLA_HUBER_DELTA = 1e-3;
+
 /** Where a number comes from. */
 export interface Source {
   /** Short citation. */
@@ -98,7 +105,7 @@ export const chinchilla = {
   chinchillaModel: { N: 70e9, D: 1.4e12 },
   /** The fitting procedure of approach 3 (Section 3.3 and Appendix D.2). */
   procedure: {
-    huberDelta: 1e-3,
+    huberDelta: CHINCHILLA_HUBER_DELTA,
     grid: { alpha: [0, 0.5, 1, 1.5, 2], beta: [0, 0.5, 1, 1.5, 2], e: [-1, -0.5, 0, 0.5, 1], a: [0, 5, 10, 15, 20, 25], b: [0, 5, 10, 15, 20, 25] },
     optimizer: "L-BFGS",
   },

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestLr, fitStepsExamples, layerTrend, linearNoiseScales, slope, sphereInputs, transferSlope, LrTransferStudy } from "../../../src/experiments/choices";
+import { bestLr, fitStepsExamples, layerTrend, linearNoiseScales, pooledEstimate, slope, sphereInputs, transferSlope, LrTransferStudy } from "../../../src/experiments/choices";
 import { network } from "../../../src/train/network";
 import { gradientNoise } from "../../../src/train/gradientNoise";
 import { layerStatistics } from "../../../src/train/layerStats";
@@ -53,4 +53,14 @@ test("layerTrend: the per-layer factor of a ReLU net at C_W = 1.6 with a bootstr
   const f = layerTrend(s, (G) => (G[3] / G[0]) ** (1 / 3), { rng: rng.fork("boot"), B: 200 });
   assert.ok(Math.abs(f.value - 0.8) < 4 * f.se && f.se > 0, `${f.value} ± ${f.se}`);
   assert.ok(f.ci[0] < f.value && f.value < f.ci[1]);
+});
+
+test("pooledEstimate: inverse-variance weights, s.e. 1/sqrt(sum 1/se^2); bad input is refused", () => {
+  const p = pooledEstimate([{ value: 1, se: 0.1 }, { value: 2, se: 0.2 }]);
+  assert.ok(Math.abs(p.value - (1 / 0.01 + 2 / 0.04) / (1 / 0.01 + 1 / 0.04)) < 1e-12);
+  assert.ok(Math.abs(p.se - 1 / Math.sqrt(1 / 0.01 + 1 / 0.04)) < 1e-12);
+  const same = pooledEstimate([{ value: 3, se: 0.5 }, { value: 3, se: 0.5 }, { value: 3, se: 0.5 }, { value: 3, se: 0.5 }]);
+  assert.ok(Math.abs(same.se - 0.25) < 1e-12 && same.value === 3);
+  assert.throws(() => pooledEstimate([]), /no estimates/);
+  assert.throws(() => pooledEstimate([{ value: 1, se: 0 }]), /positive standard error/);
 });
