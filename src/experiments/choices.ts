@@ -38,6 +38,7 @@ export function sphereInputs(m: number, d: number, rng: Rng): Matrix {
   return { rows: m, cols: d, data };
 }
 
+/** One initialisation of a deep network and the statistics of its pre-activations layer by layer. */
 export interface CriticalityCase {
   label: string;
   spec: NetworkSpec;
@@ -88,6 +89,7 @@ export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
 
 // ---------------------------------------------------------------- a regression task for the training studies
 
+/** A regression task: training and test inputs with their targets. */
 export interface RegressionTask {
   train: { x: Matrix; y: Matrix };
   test: { x: Matrix; y: Matrix };
@@ -108,6 +110,7 @@ export function teacherTask(o: { d: number; teacherWidth: number; nTrain: number
 
 // ---------------------------------------------------------------- batch size
 
+/** One training run at a batch size and learning rate: the steps it took to reach each target loss. */
 export interface BatchRun {
   batch: number;
   lr: number;
@@ -115,6 +118,7 @@ export interface BatchRun {
   steps: number[];
 }
 
+/** Steps to reach target losses against the batch size (best learning rate per batch), with the gradient-noise scales. */
 export interface BatchSizeStudy {
   /** Target training losses, decreasing. */
   targets: number[];
@@ -199,6 +203,7 @@ export async function batchSizeStudy(o: {
   return { targets, batchSizes: o.batchSizes.slice(), best, runs, noise, seconds: (Date.now() - t0) / 1000 };
 }
 
+/** The fit (S/S_min - 1)(E/E_min - 1) = 1 of steps against examples (McCandlish et al.), and its critical batch. */
 export interface StepsExamplesFit {
   /** S_min: steps at infinite batch. */
   sMin: number;
@@ -226,6 +231,7 @@ export function fitStepsExamples(batch: ArrayLike<number>, steps: ArrayLike<numb
 
 // ---------------------------------------------------------------- learning-rate transfer
 
+/** Final losses over widths and learning rates for each parameterization: whether the best learning rate transfers across widths. */
 export interface LrTransferStudy {
   widths: number[];
   lrs: number[];

@@ -11,6 +11,7 @@ import { network } from "../train/network";
 import { empiricalNtk, kernelOf, nngpEstimate } from "../train/kernels";
 import type { NetworkSpec } from "../train/spec";
 
+/** The analytic NNGP and NTK against their Monte-Carlo estimates from finite networks, at a range of input angles. */
 export interface KernelMcComparison {
   /** Angles between the first input and each input. */
   theta: number[];

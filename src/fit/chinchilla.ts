@@ -56,6 +56,7 @@ export const HOFFMANN_GRID: ChinchillaGrid = {
   b: [0, 5, 10, 15, 20, 25],
 };
 
+/** Options of `fitChinchilla` (approach 3 of Hoffmann et al.): the Huber threshold and the starting grid. */
 export interface ChinchillaFitOptions {
   /** Huber threshold on log-loss residuals (default 1e-3, as Hoffmann et al.). */
   delta?: number;
@@ -70,6 +71,7 @@ export interface ChinchillaFitOptions {
   lbfgs?: LbfgsOptions;
 }
 
+/** The fitted law L(N, D) = E + A / N^alpha + B / D^beta, its log-parameters, and how the fit went. */
 export interface ChinchillaFit {
   /** The fitted law (A = e^a, B = e^b, E = e^e). */
   law: ChinchillaLaw;
@@ -184,6 +186,7 @@ export function fitChinchilla(runs: readonly ScalingRun[], opts: ChinchillaFitOp
   return { law, theta: best.theta, objective: best.objective, starts: starts.length, converged, optima: distinct, n: runs.length, rmsLogResidual: Math.sqrt(ss / runs.length) };
 }
 
+/** A Chinchilla fit with the refitted law of every bootstrap resample and each parameter's interval and standard error. */
 export interface ChinchillaBootstrap {
   fit: ChinchillaFit;
   /** The refitted law of every resample. */
@@ -248,6 +251,7 @@ export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: Chinch
 
 // ------------------------------------------------------------------------- approach 2: IsoFLOP profiles
 
+/** The minimum of one IsoFLOP profile from a parabola in log N (approach 2 of Hoffmann et al.). */
 export interface IsoflopMinimum {
   /** The compute budget of the profile. */
   C: number;

@@ -8,6 +8,7 @@ import { Rng } from "../random";
 import { percentileInterval } from "../stats/bootstrap";
 import { leastSquaresLine } from "./line";
 
+/** A fit y = c + b x^(-p) and its limit c = y(infinity) with a standard error. */
 export interface LimitFit {
   /** The limit c = y(infinity). */
   c: number;

@@ -17,6 +17,7 @@ import { normalQuantile } from "../stats/normal";
 import { percentileInterval } from "../stats/bootstrap";
 import { leastSquaresLine } from "./line";
 
+/** A power law y = A x^(-a) fitted by least squares in log-log coordinates, with its goodness of fit. */
 export interface PowerLawFit {
   /** Exponent a in y = A x^(-a) (so the log-log slope is -a). */
   a: number;
@@ -30,6 +31,7 @@ export interface PowerLawFit {
   n: number;
 }
 
+/** A fit with the bootstrap interval and standard error of its exponent. */
 export interface BootstrapResult<T> {
   fit: T;
   /** Percentile interval of the exponent a. */
@@ -203,7 +205,7 @@ export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: nu
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
- * Returns the fit, the interval of its decay rate `fit.decay` (= 1 + a) in `decayCI`, and the draws.
+ * Returns the fit, the interval of its decay rate (the fit's `decay`, = 1 + a) in `decayCI`, and the draws.
  * `alsoWindows` fits more rank windows on the same resamples: `also[w]` has each window's fit, its draws
  * and standard error, and `pairedDraws[b]` lists resample b's decay rates (main window first), so that
  * a difference between windows gets its standard error from the same resamples.

@@ -18,6 +18,7 @@ import type * as tfjs from "@tensorflow/tfjs";
 import type { Network } from "./network";
 import type { LossName } from "./losses";
 
+/** The loss and gradients of one backward pass. */
 export interface Backprop {
   /** The mean training loss (a scalar tensor). */
   loss: tfjs.Scalar;
