@@ -22,6 +22,7 @@ import { fit } from "../train/fit";
 import { gradientNoise } from "../train/gradientNoise";
 import { layerStatistics, LayerStatistics, Estimate } from "../train/layerStats";
 import { bootstrap } from "../stats/bootstrap";
+import { mean } from "../stats/descriptive";
 import { leastSquaresLine } from "../fit/line";
 
 // ---------------------------------------------------------------- criticality
@@ -270,7 +271,7 @@ export async function lrTransfer(o: {
           try {
             const run = await fit(net, o.task.train, { optimizer: { kind: "sgd", lr }, loss: "mse", steps: o.steps, evalEvery: Math.max(1, Math.floor(o.steps / 20)), onDivergence: "stop", maxLoss: 1e4 });
             const h = run.history.slice(-tail).map((r) => r.trainLoss);
-            bySeed.push(run.stopped === "diverged" ? Infinity : h.reduce((a, b) => a + b, 0) / h.length);
+            bySeed.push(run.stopped === "diverged" ? Infinity : mean(h));
           } finally {
             net.dispose();
           }

@@ -230,8 +230,7 @@ export function bootstrapChinchilla(
   for (const key of keys) {
     const v = draws.map((d) => d[key]);
     ci[key] = percentileInterval(v, level);
-    const m = v.reduce((s, x) => s + x, 0) / v.length;
-    se[key] = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+    se[key] = v.length > 1 ? std(v) : 0;
   }
   return { fit, draws, ci, se, level };
 }
@@ -244,8 +243,7 @@ export function bootstrapChinchilla(
 export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number]; undefinedDraws: number } {
   const safe = (l: ChinchillaLaw): number => { try { return stat(l); } catch { return NaN; } };
   const v = boot.draws.map(safe).filter(Number.isFinite);
-  const m = v.reduce((s, x) => s + x, 0) / v.length;
-  const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+  const se = v.length > 1 ? std(v) : 0;
   return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level), undefinedDraws: boot.draws.length - v.length };
 }
 

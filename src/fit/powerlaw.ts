@@ -15,6 +15,7 @@ import { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { normalQuantile } from "../stats/normal";
 import { percentileInterval } from "../stats/bootstrap";
+import { std } from "../stats/descriptive";
 import { leastSquaresLine } from "./line";
 
 /** A power law y = A x^(-a) fitted by least squares in log-log coordinates, with its goodness of fit. */
@@ -245,18 +246,11 @@ export function bootstrapSpectrumFit(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  const sdOf = (v: ArrayLike<number>): number => {
-    let mean = 0;
-    for (let i = 0; i < v.length; i++) mean += v[i] / v.length;
-    let v2 = 0;
-    for (let i = 0; i < v.length; i++) v2 += (v[i] - mean) ** 2 / Math.max(1, v.length - 1);
-    return Math.sqrt(v2);
-  };
   const also = windows.map(([f, t], w) => {
     const dw = pairedDraws.map((r) => r[w + 1]);
-    return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: sdOf(dw) };
+    return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: std(dw) };
   });
-  const se = sdOf(draws);
+  const se = std(draws);
   if (method === "halfSample") {
     const z = normalQuantile(1 - (1 - level) / 2);
     return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
