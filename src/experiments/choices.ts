@@ -83,11 +83,6 @@ export function layerTrend(stats: LayerStatistics, statistic: (G: number[], F: n
   return { value, se: boot.se, ci: boot.ci };
 }
 
-/** Least-squares slope of ys against xs. */
-export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
-  return leastSquaresLine(xs, ys, "slope").slope;
-}
-
 // ---------------------------------------------------------------- a regression task for the training studies
 
 /** A regression task: training and test inputs with their targets. */
@@ -332,8 +327,9 @@ export function transferSlope(study: LrTransferStudy, p: number, opts: { rng: Rn
   const worst = 10 * Math.max(...study.loss[p].flat(2).filter(Number.isFinite));
   const at = (seeds: ArrayLike<number>): number[] => study.loss[p].map((byLr) => lossVertex(x, byLr, seeds, worst));
   const all = at(Int32Array.from({ length: S }, (_, i) => i));
-  const boot = bootstrap((r) => slope(lw, at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
-  return { slope: slope(lw, all), se: boot.se, ci: boot.ci, log2Lr: all };
+  const slopeOf = (ys: ArrayLike<number>) => leastSquaresLine(lw, ys, "transferSlope").slope;
+  const boot = bootstrap((r) => slopeOf(at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
+  return { slope: slopeOf(all), se: boot.se, ci: boot.ci, log2Lr: all };
 }
 
 /**
