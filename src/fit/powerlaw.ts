@@ -36,7 +36,7 @@ export interface PowerLawFit {
 export interface BootstrapResult<T> {
   fit: T;
   /** Percentile interval of the exponent a. */
-  aCI: [number, number];
+  ci: [number, number];
   /** Confidence level of the interval (default 0.95). */
   level: number;
   /** Bootstrap draws of a (sorted). */
@@ -148,7 +148,7 @@ export function bootstrapPowerLaw(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  return { fit, aCI: percentileInterval(draws, level), level, draws };
+  return { fit, ci: percentileInterval(draws, level), level, draws };
 }
 
 /** A power-law bulk lambda_i = A i^-(1+a) fitted to a spectrum. */
@@ -206,7 +206,7 @@ export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: nu
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
- * Returns the fit, the interval of its decay rate (the fit's `decay`, = 1 + a) in `decayCI`, and the draws.
+ * Returns the fit, the interval of its decay rate (the fit's `decay`, = 1 + a) in `ci`, and the draws.
  * `alsoWindows` fits more rank windows on the same resamples: `also[w]` has each window's fit, its draws
  * and standard error, and `pairedDraws[b]` lists resample b's decay rates (main window first), so that
  * a difference between windows gets its standard error from the same resamples.
@@ -218,7 +218,7 @@ export function bootstrapSpectrumFit(
   to: number,
   opts: { rng: Rng; B?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: OnProgress; alsoWindows?: [number, number][] },
 ): {
-  fit: SpectrumFit; decayCI: [number, number]; level: number; draws: Float64Array; method: string; se: number;
+  fit: SpectrumFit; ci: [number, number]; level: number; draws: Float64Array; method: string; se: number;
   also: { from: number; to: number; fit: SpectrumFit; draws: number[]; se: number }[]; pairedDraws: number[][];
 } {
   const ev0 = spectrum(X);
@@ -253,9 +253,9 @@ export function bootstrapSpectrumFit(
   const se = std(draws);
   if (method === "halfSample") {
     const z = normalQuantile(1 - (1 - level) / 2);
-    return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
+    return { fit, ci: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
   }
-  return { fit, decayCI: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
+  return { fit, ci: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
 }
 
 /**
@@ -283,5 +283,5 @@ export function bootstrapCurveExponent(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  return { fit, aCI: percentileInterval(draws, level), level, draws, mean };
+  return { fit, ci: percentileInterval(draws, level), level, draws, mean };
 }
