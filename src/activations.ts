@@ -7,6 +7,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { erf } from "./special";
 
+/** The activation functions the lab's networks and kernels support. */
 export type Activation = "relu" | "tanh" | "erf" | "linear";
 
 export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "erf", "linear"];

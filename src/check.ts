@@ -13,6 +13,7 @@
  */
 import { emit, escapeHtml } from "./show/display";
 
+/** The error a failed check throws, so that an executed chapter fails where its claim fails. */
 export class CheckFailure extends Error {
   constructor(message: string) {
     super(message);
@@ -20,6 +21,7 @@ export class CheckFailure extends Error {
   }
 }
 
+/** One check as the summary lists it: measured, expected, whether it passed, and its margin in standard errors. */
 export interface CheckRecord {
   name: string;
   measured: string;
@@ -27,6 +29,8 @@ export interface CheckRecord {
   passed: boolean;
   /** For the standard-error checks: the margin to failure in standard errors (negative = failed). */
   marginSe?: number;
+  /** True for a check not run at this size (`skip`): it neither passed nor failed. */
+  skipped?: boolean;
 }
 
 const records: CheckRecord[] = [];
@@ -203,11 +207,24 @@ export function inInterval(name: string, value: number, interval: readonly [numb
   report(name, `${est}${lvl}interval [${fmt(lo)}, ${fmt(hi)}]`, `contains ${fmt(value)} (margin ${margin.toFixed(2)} half-widths)`, value >= lo && value <= hi);
 }
 
+/**
+ * A check this run does not make, with the reason (e.g. one decided only at the full size, because the
+ * quick grid is too small to resolve it): it prints a line and appears in `summary()` as skipped, so a
+ * size-gated claim never vanishes silently. It counts as neither passed nor failed.
+ */
+export function skip(name: string, reason: string): void {
+  if (typeof reason !== "string" || reason.trim() === "") throw new RangeError(`check.skip('${name}'): give the reason the check is skipped`);
+  records.push({ name, measured: "not run", expected: `skipped: ${reason}`, passed: true, skipped: true });
+  const text = `– ${name}: skipped (${reason})`;
+  emit({ "text/plain": text, "text/html": `<div style="font-family:monospace;color:#6e7781">${escapeHtml(text)}</div>` });
+}
+
 /** A summary table of every check run so far; throws if any failed. */
 export function summary(): void {
   const failed = records.filter((r) => !r.passed).length;
-  const lines = records.map((r) => `${r.passed ? "✔" : "✘"} ${r.name}: ${r.measured} (expected ${r.expected})`);
-  const text = `${records.length - failed}/${records.length} checks passed\n${lines.join("\n")}`;
+  const skipped = records.filter((r) => r.skipped).length;
+  const lines = records.map((r) => r.skipped ? `– ${r.name}: ${r.expected}` : `${r.passed ? "✔" : "✘"} ${r.name}: ${r.measured} (expected ${r.expected})`);
+  const text = `${records.length - failed - skipped}/${records.length - skipped} checks passed${skipped ? `, ${skipped} skipped at this size` : ""}\n${lines.join("\n")}`;
   emit({ "text/plain": text, "text/html": `<pre>${escapeHtml(text)}</pre>` });
   if (failed) throw new CheckFailure(`${failed} check(s) failed`);
 }

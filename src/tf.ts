@@ -50,6 +50,7 @@ export interface BackendInfo {
   patches: string[];
 }
 
+/** The TensorFlow.js module the lab uses (one engine shared with danfojs); call `tfReady()` before the first op. */
 export const tf = tfjs;
 let info: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
@@ -87,7 +88,7 @@ const mm = {
   nativeCalls: 0,
 };
 type Sgemm = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void;
-/** The product with its bias and ReLU applied in C (addons built since issue 11). */
+/** The product with its bias and ReLU applied in C (present in addons built from the current native/ sources; older builds lack it). */
 type SgemmEp = (tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, relu: boolean) => void;
 function sgemm(): { f: Sgemm | null; ep: SgemmEp | null; why: string } {
   // nativeAddon() caches the load (and honours src/linalg's setNativeLoader, which tests use)

@@ -65,6 +65,7 @@ export function gaussianInputs(n: number, spectrum: ArrayLike<number>, rng: Rng)
 
 // ---------------------------------------------------------------- linear teacher
 
+/** A linear teacher y = x . beta + noise: its weights and its label noise. */
 export interface LinearTeacher {
   /** Teacher weights (length d). */
   beta: Float64Array;
@@ -143,6 +144,7 @@ export function linearRegressionSet(n: number, spectrum: ArrayLike<number>, teac
 
 // ---------------------------------------------------------------- random-network teacher
 
+/** A random one-hidden-layer ReLU teacher f(x) = a . relu(W x): its weights. */
 export interface ReluTeacher {
   /** First-layer weights, width x d, row-major, entries N(0, 1/d). */
   W: Matrix;

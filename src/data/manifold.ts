@@ -15,6 +15,7 @@
 import type { Rng } from "../random";
 import { matmul } from "../linalg";
 
+/** Options of `manifoldTask`: the intrinsic dimension d of the data, the input dimension, the teacher and the label noise. */
 export interface ManifoldTaskOptions {
   /** Intrinsic dimension d of the data manifold. */
   d: number;
@@ -32,6 +33,7 @@ export interface ManifoldTaskOptions {
   latent?: "uniform" | "gaussian";
 }
 
+/** A sample of a manifold task: inputs, noisy labels and the teacher's clean outputs (float32, ready for TensorFlow.js). */
 export interface ManifoldSample {
   /** n x inputDim inputs, row-major. */
   x: Float32Array;
@@ -41,6 +43,7 @@ export interface ManifoldSample {
   rows: number;
 }
 
+/** A regression task on a d-dimensional manifold embedded in inputDim dimensions, with a fixed teacher: draw samples from it. */
 export interface ManifoldTask {
   d: number;
   inputDim: number;

@@ -44,6 +44,7 @@ export function mnistRaw(): MnistRaw {
   return rawCache;
 }
 
+/** Options of `mnist`: the sizes of the disjoint training and test subsets and how they are drawn. */
 export interface MnistOptions {
   /** Training-set size (the subsets are disjoint, so nTrain + nTest <= 10000). */
   nTrain: number;
@@ -65,6 +66,7 @@ export interface MnistOptions {
   normalize?: "none" | "unit" | "standardize";
 }
 
+/** A set of MNIST digits: images as rows of a matrix and their classes. */
 export interface MnistSet {
   /** n x d images, row-major float64. */
   x: Matrix;

@@ -25,6 +25,7 @@ export interface ModularSplit {
   y: Matrix;
 }
 
+/** Modular addition a + b mod p as a classification task: the split of the p^2 pairs into training and test sets. */
 export interface ModularTask {
   p: number;
   /** Fraction of the p^2 pairs in the training set (rounded to a whole number of pairs). */

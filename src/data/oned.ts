@@ -4,6 +4,7 @@
  */
 import type { Rng } from "../random";
 
+/** A target function on [-1, 1]. */
 export type Target1D = (x: number) => number;
 
 /** A few smooth targets with a known amount of "wiggle". */
@@ -16,6 +17,7 @@ export const targets1D: Record<string, Target1D> = {
   cubic: (x) => x * x * x - 0.5 * x,
 };
 
+/** Samples of a 1-D target: inputs x, noisy labels y and the clean values f(x). */
 export interface OneDSet {
   x: Float64Array;
   /** Noisy labels. */

@@ -8,6 +8,7 @@
 import type { Rng } from "../random";
 import { ChinchillaLaw, chinchillaLoss, computeOptimal } from "../theory/scalingLaws";
 
+/** One synthetic training run of a scaling study: N parameters, D tokens, compute C = 6 N D and the loss it reached. */
 export interface SyntheticRun {
   N: number;
   D: number;

@@ -10,6 +10,7 @@
 import type { Matrix } from "../linalg/matrix";
 import type { Rng } from "../random";
 
+/** A linear teacher-student task with dIn inputs and dOut outputs: the teacher's weights and the training and test sets. */
 export interface TeacherStudentTask {
   dIn: number;
   dOut: number;

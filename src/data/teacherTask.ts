@@ -9,6 +9,7 @@ import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
 import { gaussianInputs, isotropicSpectrum, reluNetTeacher } from "./gaussian";
 
+/** A regression task from a teacher network: training inputs with noisy targets, test inputs with clean ones. */
 export interface TeacherTask {
   /** Training inputs (n x d) and targets (n x 1). */
   train: { x: Matrix; y: Matrix };

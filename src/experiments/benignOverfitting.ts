@@ -13,6 +13,7 @@ import { mse, summarize } from "../stats/descriptive";
 
 type Matrix = la.Matrix;
 
+/** The excess risk of the minimum-norm interpolator on a spikes-plus-bath design, split into spike and bath parts. */
 export interface SpikesBathResult {
   /** Excess risk (w - beta)^T Sigma (w - beta), and its parts from the spikes and from the bath. */
   excessRisk: number;
@@ -89,6 +90,7 @@ export function minNormSpikesBath(opts: {
   return { excessRisk: sr + bathVar * q, spikeRisk: sr, bathRisk: bathVar * q, trainMse: tr / n };
 }
 
+/** The excess risk at one bath size, over many trials. */
 export interface BathSweepPoint {
   /** Bath size. */
   D: number;

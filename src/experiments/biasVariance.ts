@@ -7,6 +7,7 @@ import type { OnProgress } from "../progress";
 import { legendreFeatures, predict, ridgeFit } from "../models/linear";
 import { mean as mean_, mse } from "../stats/descriptive";
 
+/** The bias-variance decomposition of a polynomial fit of one degree, over many training sets. */
 export interface BiasVariancePoint {
   degree: number;
   /** Mean over x of (E_D[f_hat(x)] - f(x))^2 (unbiased estimate over the trials; can dip slightly below 0). */

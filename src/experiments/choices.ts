@@ -22,6 +22,7 @@ import { fit } from "../train/fit";
 import { gradientNoise } from "../train/gradientNoise";
 import { layerStatistics, LayerStatistics, Estimate } from "../train/layerStats";
 import { bootstrap } from "../stats/bootstrap";
+import { mean } from "../stats/descriptive";
 import { leastSquaresLine } from "../fit/line";
 
 // ---------------------------------------------------------------- criticality
@@ -38,6 +39,7 @@ export function sphereInputs(m: number, d: number, rng: Rng): Matrix {
   return { rows: m, cols: d, data };
 }
 
+/** One initialisation of a deep network and the statistics of its pre-activations layer by layer. */
 export interface CriticalityCase {
   label: string;
   spec: NetworkSpec;
@@ -97,13 +99,9 @@ export function layerTrend(stats: LayerStatistics, statistic: (G: number[], F: n
   return { value, se: boot.se, ci: boot.ci };
 }
 
-/** Least-squares slope of ys against xs. */
-export function slope(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
-  return leastSquaresLine(xs, ys, "slope").slope;
-}
-
 // ---------------------------------------------------------------- a regression task for the training studies
 
+/** A regression task: training and test inputs with their targets. */
 export interface RegressionTask {
   train: { x: Matrix; y: Matrix };
   test: { x: Matrix; y: Matrix };
@@ -124,6 +122,7 @@ export function teacherTask(o: { d: number; teacherWidth: number; nTrain: number
 
 // ---------------------------------------------------------------- batch size
 
+/** One training run at a batch size and learning rate: the steps it took to reach each target loss. */
 export interface BatchRun {
   batch: number;
   lr: number;
@@ -131,6 +130,7 @@ export interface BatchRun {
   steps: number[];
 }
 
+/** Steps to reach target losses against the batch size (best learning rate per batch), with the gradient-noise scales. */
 export interface BatchSizeStudy {
   /** Target training losses, decreasing. */
   targets: number[];
@@ -215,6 +215,7 @@ export async function batchSizeStudy(o: {
   return { targets, batchSizes: o.batchSizes.slice(), best, runs, noise, seconds: (Date.now() - t0) / 1000 };
 }
 
+/** The fit (S/S_min - 1)(E/E_min - 1) = 1 of steps against examples (McCandlish et al.), and its critical batch. */
 export interface StepsExamplesFit {
   /** S_min: steps at infinite batch. */
   sMin: number;
@@ -242,6 +243,7 @@ export function fitStepsExamples(batch: ArrayLike<number>, steps: ArrayLike<numb
 
 // ---------------------------------------------------------------- learning-rate transfer
 
+/** Final losses over widths and learning rates for each parameterization: whether the best learning rate transfers across widths. */
 export interface LrTransferStudy {
   widths: number[];
   lrs: number[];
@@ -280,7 +282,7 @@ export async function lrTransfer(o: {
           try {
             const run = await fit(net, o.task.train, { optimizer: { kind: "sgd", lr }, loss: "mse", steps: o.steps, evalEvery: Math.max(1, Math.floor(o.steps / 20)), onDivergence: "stop", maxLoss: 1e4 });
             const h = run.history.slice(-tail).map((r) => r.trainLoss);
-            bySeed.push(run.stopped === "diverged" ? Infinity : h.reduce((a, b) => a + b, 0) / h.length);
+            bySeed.push(run.stopped === "diverged" ? Infinity : mean(h));
           } finally {
             net.dispose();
           }
@@ -341,8 +343,9 @@ export function transferSlope(study: LrTransferStudy, p: number, opts: { rng: Rn
   const worst = 10 * Math.max(...study.loss[p].flat(2).filter(Number.isFinite));
   const at = (seeds: ArrayLike<number>): number[] => study.loss[p].map((byLr) => lossVertex(x, byLr, seeds, worst));
   const all = at(Int32Array.from({ length: S }, (_, i) => i));
-  const boot = bootstrap((r) => slope(lw, at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
-  return { slope: slope(lw, all), se: boot.se, ci: boot.ci, log2Lr: all };
+  const slopeOf = (ys: ArrayLike<number>) => leastSquaresLine(lw, ys, "transferSlope").slope;
+  const boot = bootstrap((r) => slopeOf(at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
+  return { slope: slopeOf(all), se: boot.se, ci: boot.ci, log2Lr: all };
 }
 
 /**

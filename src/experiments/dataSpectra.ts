@@ -10,6 +10,7 @@ import type { OnProgress } from "../progress";
 import { covarianceSpectrum, gaussianWithFactor, whiteData } from "../data/correlated";
 import { goeMatrix, poissonLevels } from "../data/randomMatrices";
 import { gapRatios } from "../theory/gapRatio";
+import { mean } from "../stats/descriptive";
 
 /** Gap ratios of one reference ensemble: the pooled ratios (for histograms) and each matrix's mean ratio. */
 export interface GapRatioSample {
@@ -33,9 +34,8 @@ export function gapRatioEnsembles(o: {
     const pooled: number[] = [], means: number[] = [];
     for (const r of o.rng.fork(name).forks("matrix", count)) {
       const g = gapRatios(levels(r), { trim });
-      let s = 0;
-      for (const v of g) { pooled.push(v); s += v; }
-      means.push(s / g.length);
+      for (const v of g) pooled.push(v);
+      means.push(mean(g));
     }
     return { ratios: Float64Array.from(pooled), means };
   };

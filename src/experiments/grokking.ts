@@ -43,6 +43,7 @@ export function evalSteps(max: number, dense = 50, ratio = 1.03): number[] {
   return out;
 }
 
+/** One gradient-descent run of the linear grokking model: training and test losses and accuracies against steps. */
 export interface LinearGrokkingRun {
   nTrain: number;
   lambda: number;
@@ -134,6 +135,7 @@ export async function linearGrokkingRun(o: { dIn: number; nTrain: number; nTest:
   return out;
 }
 
+/** Linear grokking runs over training sizes and weight decays, with the settings they share. */
 export interface LinearGrokkingStudy {
   dIn: number;
   lr: number;
@@ -178,6 +180,7 @@ export async function linearGrokkingByFit(o: { dIn: number; nTrain: number; nTes
   }
 }
 
+/** One network trained on modular addition: its evaluation history and the steps at which it fit and generalised. */
 export interface ModularGrokkingRun {
   p: number;
   trainFraction: number;

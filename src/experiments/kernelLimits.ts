@@ -10,7 +10,9 @@ import type { KernelActivation } from "../models/kernels";
 import { network } from "../train/network";
 import { empiricalNtk, kernelOf, nngpEstimate } from "../train/kernels";
 import type { NetworkSpec } from "../train/spec";
+import { mean } from "../stats/descriptive";
 
+/** The analytic NNGP and NTK against their Monte-Carlo estimates from finite networks, at a range of input angles. */
 export interface KernelMcComparison {
   /** Angles between the first input and each input. */
   theta: number[];
@@ -114,7 +116,7 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
  * Returns the rms per width; `ntkDeviationSquares` returns the per-network mean squares behind it.
  */
 export async function ntkDeviationVsWidth(o: { spec: (width: number) => NetworkSpec; widths: number[]; reps: number; angles: number[]; rng: Rng; onProgress?: OnProgress }): Promise<number[]> {
-  return (await ntkDeviationSquares(o)).map((r) => Math.sqrt(r.reduce((s, v) => s + v, 0) / r.length));
+  return (await ntkDeviationSquares(o)).map((r) => Math.sqrt(mean(r)));
 }
 
 /**

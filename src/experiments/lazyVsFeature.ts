@@ -101,6 +101,7 @@ export interface LazyKernelRun {
   lossKernel: number[];
 }
 
+/** Networks against their linearisation around initialisation (the lazy kernel): losses at each recorded step. */
 export interface LazyKernelResult {
   /** Steps at which the losses were recorded (0 .. T). */
   steps: number[];

@@ -70,6 +70,7 @@ export function simulateLinearLearningCurves(opts: {
   return out;
 }
 
+/** The learning curve of one kernel on MNIST: test mse and classification error against the training size, per seed. */
 export interface MnistKernelCurve {
   /** mse[seed][i] and classError[seed][i] at ns[i]. */
   mse: number[][];
@@ -130,6 +131,7 @@ export interface MnistKernelVariant {
   ns?: number[];
 }
 
+/** Learning curves of kernels on MNIST over several seeds, with the bandwidths they used. */
 export interface MnistKernelStudy {
   ns: number[];
   /** The median pairwise distance of each seed's training pool. */

@@ -28,6 +28,7 @@ export function isotropicRiskTrials(opts: { n: number; p: number; r2: number; si
   return out;
 }
 
+/** The excess risk at one aspect ratio gamma = p / n over many trials: mean, standard error and median. */
 export interface RiskCurvePoint {
   gamma: number;
   /** Mean, standard error and median of the excess risk over the trials. */

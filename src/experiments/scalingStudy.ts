@@ -25,6 +25,7 @@ import { trainEnsemble, EnsembleMember } from "../train/ensemble";
 import type { Schedule } from "../train/schedules";
 import { parameterCount } from "../train/spec";
 
+/** The grid of a scaling study: the task, the student widths, the step budgets, the seeds and the optimiser. */
 export interface ScalingStudyConfig {
   /** The task (intrinsic dimension d, input dimension, teacher, label noise sigma). */
   task: ManifoldTaskOptions;

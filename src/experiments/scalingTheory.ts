@@ -18,6 +18,7 @@ import { parameterCount } from "../train/spec";
 
 type Matrix = la.Matrix;
 
+/** Simulated test losses of random-feature regression over feature counts N, sample sizes T and ridges. */
 export interface RandomFeatureSimulation {
   Ns: number[];
   Ts: number[];
@@ -256,6 +257,7 @@ export function pooledLearningCurve(opts: { X: Matrix; ns: number[]; seeds: numb
 
 // ------------------------------------------------------------------------- Sharma & Kaplan
 
+/** The runs that measure the scaling exponent against the intrinsic dimension d of the data. */
 export interface ManifoldExponentConfig {
   /** Intrinsic dimensions to compare. */
   dims: number[];
@@ -275,6 +277,7 @@ export interface ManifoldExponentConfig {
   testSize?: number;
 }
 
+/** One run of the manifold-exponent study: its d, seed and width, and its losses. */
 export interface ManifoldExponentRecord {
   d: number;
   seed: number;

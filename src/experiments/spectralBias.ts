@@ -17,6 +17,7 @@ import { network } from "../train/network";
 import { fit } from "../train/fit";
 import { fitReplicas } from "../train/replicas";
 
+/** Options of `spectralBias`: the target's frequencies and amplitudes, the network and its training. */
 export interface SpectralBiasOptions {
   /** Frequencies k of the target (default [1, 5, 10, 20]). */
   freqs?: number[];
@@ -45,6 +46,7 @@ export interface SpectralBiasOptions {
   onProgress?: OnProgress;
 }
 
+/** How fast each frequency of the target is learned: the residual of each frequency at each recorded step. */
 export interface SpectralBiasResult {
   freqs: number[];
   /** Training steps at which the residual was recorded (0 = initialisation). */

@@ -57,6 +57,7 @@ export const HOFFMANN_GRID: ChinchillaGrid = {
   b: [0, 5, 10, 15, 20, 25],
 };
 
+/** Options of `fitChinchilla` (approach 3 of Hoffmann et al.): the Huber threshold and the starting grid. */
 export interface ChinchillaFitOptions {
   /** Huber threshold on log-loss residuals (default `theory.published.CHINCHILLA_HUBER_DELTA` = 1e-3, Hoffmann et al.'s). */
   delta?: number;
@@ -71,6 +72,7 @@ export interface ChinchillaFitOptions {
   lbfgs?: LbfgsOptions;
 }
 
+/** The fitted law L(N, D) = E + A / N^alpha + B / D^beta, its log-parameters, and how the fit went. */
 export interface ChinchillaFit {
   /** The fitted law (A = e^a, B = e^b, E = e^e). */
   law: ChinchillaLaw;
@@ -185,6 +187,7 @@ export function fitChinchilla(runs: readonly ScalingRun[], opts: ChinchillaFitOp
   return { law, theta: best.theta, objective: best.objective, starts: starts.length, converged, optima: distinct, n: runs.length, rmsLogResidual: Math.sqrt(ss / runs.length) };
 }
 
+/** A Chinchilla fit with the refitted law of every bootstrap resample and each parameter's interval and standard error. */
 export interface ChinchillaBootstrap {
   fit: ChinchillaFit;
   /** The refitted law of every resample. */
@@ -228,8 +231,7 @@ export function bootstrapChinchilla(
   for (const key of keys) {
     const v = draws.map((d) => d[key]);
     ci[key] = percentileInterval(v, level);
-    const m = v.reduce((s, x) => s + x, 0) / v.length;
-    se[key] = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+    se[key] = v.length > 1 ? std(v) : 0;
   }
   return { fit, draws, ci, se, level };
 }
@@ -242,13 +244,13 @@ export function bootstrapChinchilla(
 export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number]; undefinedDraws: number } {
   const safe = (l: ChinchillaLaw): number => { try { return stat(l); } catch { return NaN; } };
   const v = boot.draws.map(safe).filter(Number.isFinite);
-  const m = v.reduce((s, x) => s + x, 0) / v.length;
-  const se = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length - 1));
+  const se = v.length > 1 ? std(v) : 0;
   return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level), undefinedDraws: boot.draws.length - v.length };
 }
 
 // ------------------------------------------------------------------------- approach 2: IsoFLOP profiles
 
+/** The minimum of one IsoFLOP profile from a parabola in log N (approach 2 of Hoffmann et al.). */
 export interface IsoflopMinimum {
   /** The compute budget of the profile. */
   C: number;

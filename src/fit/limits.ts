@@ -6,8 +6,10 @@
  */
 import { Rng } from "../random";
 import { percentileInterval } from "../stats/bootstrap";
+import { mean, std } from "../stats/descriptive";
 import { leastSquaresLine } from "./line";
 
+/** A fit y = c + b x^(-p) and its limit c = y(infinity) with a standard error. */
 export interface LimitFit {
   /** The limit c = y(infinity). */
   c: number;
@@ -38,15 +40,10 @@ export function bootstrapLimit(x: ArrayLike<number>, rows: ArrayLike<number>[], 
   if (!(opts.rng instanceof Rng)) throw new TypeError("bootstrapLimit: pass { rng } for the resampling (e.g. rng: rng.fork(\"bootstrap\"))");
   const S = rows.length;
   if (S < 2) throw new RangeError(`bootstrapLimit: need at least 2 seeds, got ${S}`);
-  const meanOf = (rs: ArrayLike<number>[]) => Array.from(x, (_, i) => rs.reduce((s, r) => s + r[i], 0) / rs.length);
+  const meanOf = (rs: ArrayLike<number>[]) => Array.from(x, (_, i) => mean(rs.map((r) => r[i])));
   const fit = fitLimit(x, meanOf(rows), opts.p);
   const B = opts.B ?? 500;
   const draws = new Float64Array(B);
   for (let k = 0; k < B; k++) draws[k] = fitLimit(x, meanOf(Array.from({ length: S }, () => rows[opts.rng.int(S)])), opts.p).c;
-  let m = 0;
-  for (const v of draws) m += v / B;
-  let v2 = 0;
-  for (const v of draws) v2 += (v - m) ** 2 / (B - 1);
-  draws.sort();
-  return { fit, se: Math.sqrt(v2), ci: percentileInterval(draws, opts.level ?? 0.95) };
+  return { fit, se: std(draws), ci: percentileInterval(draws, opts.level ?? 0.95) };
 }

@@ -22,6 +22,7 @@
 /** f(x), writing the gradient into `grad`. */
 export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
 
+/** Options of the L-BFGS minimiser: memory, iteration budget and stopping tolerances. */
 export interface LbfgsOptions {
   /** Number of correction pairs kept (default 10). */
   memory?: number;
@@ -38,6 +39,7 @@ export interface LbfgsOptions {
   maxLineSearch?: number;
 }
 
+/** Where a minimiser stopped: the point, the value, the gradient size, the iterations and whether it converged. */
 export interface MinimizeResult {
   x: Float64Array;
   f: number;

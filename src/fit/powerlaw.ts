@@ -15,8 +15,10 @@ import { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { normalQuantile } from "../stats/normal";
 import { percentileInterval } from "../stats/bootstrap";
+import { std } from "../stats/descriptive";
 import { leastSquaresLine } from "./line";
 
+/** A power law y = A x^(-a) fitted by least squares in log-log coordinates, with its goodness of fit. */
 export interface PowerLawFit {
   /** Exponent a in y = A x^(-a) (so the log-log slope is -a). */
   a: number;
@@ -30,10 +32,11 @@ export interface PowerLawFit {
   n: number;
 }
 
+/** A fit with the bootstrap interval and standard error of its exponent. */
 export interface BootstrapResult<T> {
   fit: T;
   /** Percentile interval of the exponent a. */
-  aCI: [number, number];
+  ci: [number, number];
   /** Confidence level of the interval (default 0.95). */
   level: number;
   /** Bootstrap draws of a (sorted). */
@@ -145,7 +148,7 @@ export function bootstrapPowerLaw(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  return { fit, aCI: percentileInterval(draws, level), level, draws };
+  return { fit, ci: percentileInterval(draws, level), level, draws };
 }
 
 /** A power-law bulk lambda_i = A i^-(1+a) fitted to a spectrum. */
@@ -203,7 +206,7 @@ export function localSlopes(eigenvalues: ArrayLike<number>, from: number, to: nu
  * method "bootstrap": resample n rows with replacement and take percentiles. Beware: duplicated rows
  *   act like a smaller sample, and spectra are biased at finite sample size, so these intervals are
  *   shifted (they can miss the estimate itself).
- * Returns the fit, the interval of its decay rate `fit.decay` (= 1 + a) in `decayCI`, and the draws.
+ * Returns the fit, the interval of its decay rate (the fit's `decay`, = 1 + a) in `ci`, and the draws.
  * `alsoWindows` fits more rank windows on the same resamples: `also[w]` has each window's fit, its draws
  * and standard error, and `pairedDraws[b]` lists resample b's decay rates (main window first), so that
  * a difference between windows gets its standard error from the same resamples.
@@ -215,7 +218,7 @@ export function bootstrapSpectrumFit(
   to: number,
   opts: { rng: Rng; B?: number; level?: number; method?: "halfSample" | "bootstrap"; onProgress?: OnProgress; alsoWindows?: [number, number][] },
 ): {
-  fit: SpectrumFit; decayCI: [number, number]; level: number; draws: Float64Array; method: string; se: number;
+  fit: SpectrumFit; ci: [number, number]; level: number; draws: Float64Array; method: string; se: number;
   also: { from: number; to: number; fit: SpectrumFit; draws: number[]; se: number }[]; pairedDraws: number[][];
 } {
   const ev0 = spectrum(X);
@@ -243,23 +246,16 @@ export function bootstrapSpectrumFit(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  const sdOf = (v: ArrayLike<number>): number => {
-    let mean = 0;
-    for (let i = 0; i < v.length; i++) mean += v[i] / v.length;
-    let v2 = 0;
-    for (let i = 0; i < v.length; i++) v2 += (v[i] - mean) ** 2 / Math.max(1, v.length - 1);
-    return Math.sqrt(v2);
-  };
   const also = windows.map(([f, t], w) => {
     const dw = pairedDraws.map((r) => r[w + 1]);
-    return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: sdOf(dw) };
+    return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: std(dw) };
   });
-  const se = sdOf(draws);
+  const se = std(draws);
   if (method === "halfSample") {
     const z = normalQuantile(1 - (1 - level) / 2);
-    return { fit, decayCI: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
+    return { fit, ci: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
   }
-  return { fit, decayCI: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
+  return { fit, ci: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
 }
 
 /**
@@ -287,5 +283,5 @@ export function bootstrapCurveExponent(
   }
   draws.sort();
   const level = opts.level ?? 0.95;
-  return { fit, aCI: percentileInterval(draws, level), level, draws, mean };
+  return { fit, ci: percentileInterval(draws, level), level, draws, mean };
 }

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as js from "./js";
 
+/** Which implementation runs the linear algebra: OpenBLAS (the native addon), Apple's Accelerate, or plain JavaScript. */
 export type LinalgBackendName = "openblas" | "accelerate" | "js";
 
 /** The kernels every public function is built from (row-major Float64Arrays, results allocated by the caller where noted). */

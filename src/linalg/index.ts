@@ -166,6 +166,7 @@ export function solve(a: Matrix, b: Rhs): Rhs {
   return rhsOut(r, a.rows);
 }
 
+/** A symmetric eigendecomposition: eigenvalues ascending and their unit eigenvectors as columns. */
 export interface Eigh {
   /** Eigenvalues, ascending. */
   values: Float64Array;
@@ -194,6 +195,7 @@ export function eigvalsh(a: Matrix): Float64Array {
   return w;
 }
 
+/** A thin singular value decomposition X = U diag(s) V^T. */
 export interface Svd {
   /** U (m x k), k = min(m, n), orthonormal columns. */
   u: Matrix;
@@ -292,6 +294,7 @@ export function pinv(x: Matrix, rcond?: number): Matrix {
   return { rows: n, cols: m, data };
 }
 
+/** Options of `lstsq`: a ridge penalty, or the singular-value cutoff of the minimum-norm solution. */
 export interface LstsqOptions {
   /** Ridge penalty lambda >= 0: minimises |X b - y|^2 + lambda |b|^2. 0 (default) gives the minimum-norm least-squares solution. */
   ridge?: number;

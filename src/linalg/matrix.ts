@@ -13,6 +13,7 @@ export interface Matrix {
 /** A vector argument: a Float64Array or a plain number array. */
 export type VectorLike = Float64Array | ArrayLike<number>;
 
+/** The shape of a matrix as text, "rows x cols" (for error messages). */
 export function shapeOf(m: Matrix): string {
   return `${m.rows}x${m.cols}`;
 }
@@ -54,10 +55,12 @@ export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Ma
   return { rows, cols, data: d };
 }
 
+/** A rows x cols matrix of zeros. */
 export function zeros(rows: number, cols: number): Matrix {
   return matrix(rows, cols);
 }
 
+/** The n x n identity matrix. */
 export function eye(n: number): Matrix {
   const m = matrix(n, n);
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
@@ -72,6 +75,7 @@ export function diag(v: VectorLike): Matrix {
   return m;
 }
 
+/** A matrix from an array of equal-length rows. */
 export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   const r = rows.length;
   const c = r > 0 ? rows[0].length : 0;
@@ -83,6 +87,7 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   return m;
 }
 
+/** A matrix as an array of rows (plain number arrays). */
 export function toRows(m: Matrix): number[][] {
   assertMatrix(m, "toRows");
   const out: number[][] = [];
@@ -97,11 +102,13 @@ function checkIndex(m: Matrix, i: number, j: number, fn: string): void {
   }
 }
 
+/** Element (i, j), with a bounds check. */
 export function get(m: Matrix, i: number, j: number): number {
   checkIndex(m, i, j, "get");
   return m.data[i * m.cols + j];
 }
 
+/** Set element (i, j) to v, with a bounds check. */
 export function set(m: Matrix, i: number, j: number, v: number): void {
   checkIndex(m, i, j, "set");
   m.data[i * m.cols + j] = v;
@@ -138,11 +145,13 @@ export function transposeData(a: Float64Array, r: number, c: number): Float64Arr
   return t;
 }
 
+/** The transpose, as a new matrix. */
 export function transpose(m: Matrix): Matrix {
   assertMatrix(m, "transpose");
   return { rows: m.cols, cols: m.rows, data: transposeData(m.data, m.rows, m.cols) };
 }
 
+/** s times the matrix, as a new matrix. */
 export function scale(m: Matrix, s: number): Matrix {
   assertMatrix(m, "scale");
   const out = new Float64Array(m.data.length);
@@ -158,6 +167,7 @@ function sameShape(a: Matrix, b: Matrix, fn: string): void {
   }
 }
 
+/** The elementwise sum a + b of two matrices of the same shape. */
 export function add(a: Matrix, b: Matrix): Matrix {
   sameShape(a, b, "add");
   const out = new Float64Array(a.data.length);
@@ -165,6 +175,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
   return { rows: a.rows, cols: a.cols, data: out };
 }
 
+/** The elementwise difference a - b of two matrices of the same shape. */
 export function sub(a: Matrix, b: Matrix): Matrix {
   sameShape(a, b, "sub");
   const out = new Float64Array(a.data.length);
@@ -187,6 +198,7 @@ export function matvec(a: Matrix, x: VectorLike): Float64Array {
   return out;
 }
 
+/** The dot product of two vectors of the same length. */
 export function dot(x: VectorLike, y: VectorLike): number {
   if (x.length !== y.length) throw new RangeError(`dot: lengths differ (${x.length} and ${y.length})`);
   let s = 0;
@@ -209,6 +221,7 @@ export function norm(x: VectorLike | Matrix): number {
   return scale * Math.sqrt(ssq);
 }
 
+/** True when x is a Matrix: an object with rows, cols and a Float64Array data. */
 export function isMatrix(x: unknown): x is Matrix {
   return typeof x === "object" && x !== null && "rows" in x && "cols" in x && (x as Matrix).data instanceof Float64Array;
 }

@@ -12,6 +12,7 @@
 import * as la from "../linalg";
 import type { Matrix } from "../linalg/matrix";
 
+/** Gradient descent on a kernel model, in closed form: training and test losses at the requested steps. */
 export interface KernelGdPath {
   /** The steps asked for. */
   steps: number[];

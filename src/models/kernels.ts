@@ -27,6 +27,7 @@ type Matrix = la.Matrix;
 /** The activations with closed-form network kernels. */
 export type KernelActivation = Extract<Activation, "relu" | "erf">;
 
+/** Options of the infinite-width network kernels (NNGP, NTK): depth, weight and bias variances, activation. */
 export interface NetKernelOptions {
   /** Number of hidden layers L (>= 1). */
   depth: number;
@@ -156,6 +157,7 @@ export function medianDistance(X: Matrix, max = 500): number {
 
 // ------------------------------------------------------------------ kernel regression
 
+/** A fitted kernel ridge(less) regression: its dual coefficients and the training inputs it predicts from. */
 export interface KernelRegression {
   /** Dual coefficients alpha (n x k): prediction = K(test, train) alpha. */
   alpha: Matrix;

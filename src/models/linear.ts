@@ -32,6 +32,7 @@ export function psdSolve(G: Matrix, b: ArrayLike<number>, shift = 0): Float64Arr
   }
 }
 
+/** The weights of a fitted linear model (least squares or ridge). */
 export interface LinearFit {
   /** Weights w (length p). */
   coef: Float64Array;

@@ -14,6 +14,7 @@ import { Activation, activationFn } from "../activations";
 import { mse } from "../stats/descriptive";
 import { predict, ridgeFit } from "./linear";
 
+/** A random-feature map phi(x) = act(W x / sqrt(d)): P features of d inputs. */
 export interface RandomFeatureMap {
   /** P x d first-layer weights, entries N(0, 1). */
   W: Matrix;
@@ -42,6 +43,7 @@ export function randomFeatureMap(d: number, P: number, act: Activation, rng: Rng
   };
 }
 
+/** One random-feature regression: P features, the ridge, and its training and test errors. */
 export interface RFResult {
   P: number;
   ridge: number;

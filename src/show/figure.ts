@@ -20,6 +20,7 @@ export interface Trace {
   [key: string]: unknown;
 }
 
+/** A plotly.js figure: its traces, layout and config. */
 export interface Figure {
   data: Trace[];
   layout?: Record<string, unknown>;

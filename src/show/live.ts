@@ -6,6 +6,7 @@ import { emit, escapeHtml, inKernel, MimeBundle, newDisplayId } from "./display"
 import { Figure, figureBundle } from "./figure";
 import type { Progress } from "../progress";
 
+/** A display that updates in place (`live()`): replace its content, report progress, flush the last frame. */
 export interface LiveDisplay {
   /**
    * Replace the content with a figure, a bundle, or a line of text. Updates closer together than
@@ -22,6 +23,7 @@ export interface LiveDisplay {
   progress: (p: Progress) => void;
 }
 
+/** A display that updates in place, for progress and curves that grow during a long cell (`view.progress` reports progress). */
 export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
   const id = newDisplayId();
   const minInterval = opts.minIntervalMs ?? (inKernel() ? 200 : 2000);

@@ -5,6 +5,7 @@
  */
 import { Figure, Trace } from "./figure";
 
+/** One curve or set of markers of a figure: its points, name and style (with optional error bars). */
 export interface Series {
   name: string;
   x: ArrayLike<number>;
@@ -17,6 +18,7 @@ export interface Series {
   color?: string;
 }
 
+/** Titles, axis labels, log axes and reference lines of a figure. */
 export interface AxesOptions {
   title?: string;
   xLabel?: string;

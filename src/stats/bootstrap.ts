@@ -5,6 +5,7 @@
 import { Rng } from "../random";
 import { mean, std } from "./descriptive";
 
+/** A statistic with its bootstrap standard error, percentile interval and draws. */
 export interface BootstrapInterval {
   /** The statistic on the original data. */
   estimate: number;

@@ -12,6 +12,7 @@
  */
 import type { Matrix } from "../linalg/matrix";
 
+/** The Fourier power of functions on Z_p at each frequency 1..(p-1)/2. */
 export interface ZpSpectrum {
   p: number;
   /** Frequencies 1..(p-1)/2. */
@@ -54,6 +55,7 @@ export function zpPowerSpectrum(values: Matrix): ZpSpectrum {
   return { p, frequencies: Array.from({ length: K }, (_, i) => i + 1), power: { rows: K, cols: m, data: power }, dc };
 }
 
+/** How concentrated each column's Fourier power is on its strongest frequency (a learned embedding's signature). */
 export interface FourierConcentration {
   p: number;
   /** For each column: the share of its non-constant power on its strongest frequency. */

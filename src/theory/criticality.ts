@@ -11,6 +11,8 @@
  * whatever C_W: finite-width fluctuations grow like depth / width. Only C_W = 2 keeps the variance.
  */
 
+export { criticalCw } from "../activations";
+
 /** The factor by which the mean squared pre-activation of a ReLU network changes per layer: C_W / 2. */
 export function reluVarianceFactor(cw: number): number {
   if (!(cw > 0)) throw new RangeError(`reluVarianceFactor: C_W must be positive, got ${cw}`);

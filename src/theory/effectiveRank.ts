@@ -51,6 +51,7 @@ export function tailParticipationRank(spectrum: ArrayLike<number>, k: number): n
   return (S[k] * S[k]) / T[k];
 }
 
+/** The effective ranks r_0 and r_k of a covariance spectrum and the index k* that decides benign overfitting (Bartlett et al.). */
 export interface EffectiveRanks {
   /** r_0 = tr(Sigma) / ||Sigma||. */
   r0: number;

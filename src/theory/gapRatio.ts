@@ -7,6 +7,7 @@
  * numerics, Atas et al.), while the 3x3 "Wigner-like" surmise gives 4 - 2 sqrt 3 = 0.5359.
  */
 export const GAP_RATIO_POISSON = 2 * Math.LN2 - 1;
+/** Mean gap ratio of GOE levels at large N (Atas et al. 2013, numerics). */
 export const GAP_RATIO_GOE = 0.5307;
 /** Mean of the beta = 1 surmise (3 x 3 GOE), 4 - 2 sqrt(3). */
 export const GAP_RATIO_GOE_SURMISE = 4 - 2 * Math.sqrt(3);

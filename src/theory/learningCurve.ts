@@ -10,8 +10,8 @@
  * Ridge convention (the library's one convention, shared with models.ridgeFit, models.ridgePath,
  * models.kernelRidgeFit, experiments.simulateLinearLearningCurves and theory.ridgeRisk): `ridge` is the
  * per-sample penalty lambda of min_f (1/n) sum_i (y_i - f(x_i))^2 + lambda |f|_K^2, i.e. the predictor
- * k(x)^T (K + n lambda I)^-1 y with K the n x n kernel matrix; 0 = interpolation (ridgeless). (Until
- * issue 8 these functions took the lambda of (K + lambda I) while the estimators used n times it.)
+ * k(x)^T (K + n lambda I)^-1 y with K the n x n kernel matrix; 0 = interpolation (ridgeless). (A ridge
+ * written as (K + lambda I) elsewhere is n times this one.)
  *
  * In the large-n limit (with the n / d ratio of the relevant modes fixed), the predictor learns mode k
  * by the fraction
@@ -34,6 +34,7 @@ export interface LearningCurveInput {
   sigma?: number;
 }
 
+/** The theory's learning curve at one training size n: the self-consistent kappa, gamma and the error's parts. */
 export interface LearningCurvePoint {
   n: number;
   kappa: number;

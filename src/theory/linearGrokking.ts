@@ -19,6 +19,7 @@ import { erf } from "../special";
 import { normalQuantile } from "../stats/normal";
 import { mpEdges } from "./marchenkoPastur";
 
+/** Training and test losses of gradient descent on the linear grokking model, in closed form, at the given steps. */
 export interface LinearGdCurves {
   steps: number[];
   trainLoss: Float64Array;

@@ -40,6 +40,7 @@ export interface RandomFeatureScalingInput {
   sigma?: number;
 }
 
+/** The solvable random-feature model's test loss at N features and T samples. */
 export interface RandomFeatureScalingPoint {
   N: number;
   T: number;

@@ -27,6 +27,7 @@ function setting(fn: string, o: IsotropicSetting): { r2: number; s2: number } {
   return { r2: o.r2, s2: o.sigma * o.sigma };
 }
 
+/** The excess risk of a ridge(less) estimator split into bias and variance. */
 export interface RiskParts {
   bias: number;
   variance: number;

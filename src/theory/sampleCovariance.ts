@@ -115,6 +115,7 @@ export function silversteinStieltjes(x: number, eta: number, population: ArrayLi
   }
 }
 
+/** The limiting spectral density of a sample covariance on a grid of eigenvalues, with its point mass at zero. */
 export interface SampleSpectrum {
   /** Grid of eigenvalues (ascending; geometric when `logGrid`). */
   x: Float64Array;
@@ -230,6 +231,7 @@ export function bbpOverlap(spike: number, q: number): number {
 
 /** Mean and standard deviation of the Tracy-Widom law for beta = 1 (real matrices). */
 export const TRACY_WIDOM_1_MEAN = -1.2065335745820;
+/** Standard deviation of the Tracy-Widom law for beta = 1. */
 export const TRACY_WIDOM_1_SD = 1.2679830;
 
 /**

@@ -30,6 +30,7 @@ export function chinchillaLoss(law: ChinchillaLaw, N: number, D: number): number
   return law.E + law.A * N ** -law.alpha + law.B * D ** -law.beta;
 }
 
+/** The compute-optimal allocation at one budget (`computeOptimal`, `computeOptimalNumeric`). */
 export interface ComputeOptimal {
   /** Compute budget in FLOPs. */
   C: number;
@@ -48,12 +49,21 @@ export function frontierExponents(law: Pick<ChinchillaLaw, "alpha" | "beta">): {
   return { a: law.beta / s, b: law.alpha / s, c: (law.alpha * law.beta) / s };
 }
 
+/**
+ * The prefactor G = (alpha A / (beta B))^(1 / (alpha + beta)) of the compute-optimal frontier
+ * N_opt = G (C/6)^a, D_opt = (C/6)^b / G (Hoffmann et al. eq. 4): with the exponents, G fixes the
+ * frontier; two laws with the same a and G have the same IsoFLOP minima.
+ */
+export function frontierPrefactor(law: Pick<ChinchillaLaw, "A" | "B" | "alpha" | "beta">): number {
+  return ((law.alpha * law.A) / (law.beta * law.B)) ** (1 / (law.alpha + law.beta));
+}
+
 /** The compute-optimal N, D and L at budget C (closed form; Hoffmann et al. eq. 4). */
 export function computeOptimal(law: ChinchillaLaw, C: number, flopsPerParamToken = 6): ComputeOptimal {
   if (!(C > 0)) throw new RangeError(`computeOptimal: the compute budget must be positive, got ${C}`);
   if (!(law.alpha > 0 && law.beta > 0 && law.A > 0 && law.B > 0)) throw new RangeError("computeOptimal: A, B, alpha, beta must be positive");
   const { a, b } = frontierExponents(law);
-  const G = ((law.alpha * law.A) / (law.beta * law.B)) ** (1 / (law.alpha + law.beta));
+  const G = frontierPrefactor(law);
   const c = C / flopsPerParamToken;
   const N = G * c ** a, D = c ** b / G;
   return { C, N, D, L: chinchillaLoss(law, N, D), tokensPerParam: D / N };
@@ -133,7 +143,7 @@ export interface DataConstrainedLaw extends ChinchillaLaw {
  */
 export function dataConstrainedLoss(law: DataConstrainedLaw, N: number, D: number, U: number): number {
   if (!(U > 0 && U <= D)) throw new RangeError(`dataConstrainedLoss: need 0 < U <= D, got U = ${U}, D = ${D}`);
-  const G = ((law.alpha * law.A) / (law.beta * law.B)) ** (1 / (law.alpha + law.beta));
+  const G = frontierPrefactor(law);
   // the compute-optimal N for D tokens: D_opt = (C/6)^b / G and N_opt = G (C/6)^a  =>  N = G (D G)^(beta/alpha)
   const nOptForU = G * (U * G) ** (law.beta / law.alpha);
   const RD = Math.max(D / U - 1, 0);
@@ -152,8 +162,7 @@ export function dataConstrainedLoss(law: DataConstrainedLaw, N: number, D: numbe
  */
 export function sameFrontierLaw(law: ChinchillaLaw, k: number, Cref: number, flopsPerParamToken = 6): ChinchillaLaw {
   if (!(k > 0)) throw new RangeError(`sameFrontierLaw: k must be positive, got ${k}`);
-  const s = law.alpha + law.beta;
-  const G = ((law.alpha * law.A) / (law.beta * law.B)) ** (1 / s);
+  const G = frontierPrefactor(law);
   const alpha = k * law.alpha, beta = k * law.beta;
   // G' = G  <=>  A'/B' = (beta/alpha) G^(alpha'+beta')
   const r = (law.beta / law.alpha) * G ** (alpha + beta);

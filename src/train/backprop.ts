@@ -20,6 +20,7 @@ import { LossName, lossDerivatives } from "./losses";
 import { layerStep } from "./network";
 import { Activation, activationDerivatives, derivativeNeedsPre } from "../activations";
 
+/** The loss and gradients of one backward pass. */
 export interface Backprop {
   /** The mean training loss (a scalar tensor). */
   loss: tfjs.Scalar;

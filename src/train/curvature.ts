@@ -53,6 +53,7 @@ export interface HessianOperator extends LinearOperator {
   dispose(): void;
 }
 
+/** Options of the Hessian-vector products: the loss the curvature refers to. */
 export interface HessianOptions {
   /** The training loss (default "mse", as in train.fit). The 2 / eta threshold refers to this loss. */
   loss?: LossName;
@@ -222,6 +223,7 @@ export interface TopEigen {
   converged: boolean;
 }
 
+/** Options of the Lanczos iteration for the top Hessian eigenvalue: tolerance and iteration budget. */
 export interface LanczosOptions {
   /** Stop when ||A u - theta u|| <= tol |theta| (default 1e-3: the eigenvalue is then far more accurate). */
   tol?: number;
@@ -304,6 +306,7 @@ export function topEigenpair(A: LinearOperator, opts: LanczosOptions = {}): TopE
   return best;
 }
 
+/** Options of `sharpness`: the loss and the Lanczos settings. */
 export interface SharpnessOptions extends HessianOptions, LanczosOptions {}
 
 /**

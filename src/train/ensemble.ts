@@ -8,7 +8,7 @@
  *     inputDim: 16, outputs: 1,
  *     members: widths.map((w) => ({ width: w, steps: 2000, rng: rng.fork(`width ${w}`) })),
  *     optimizer: { lr: 3e-3 }, schedule: { kind: "cosine", final: 0.1 },
- *     batch: (t) => data.batch(t), test: data.test,
+ *     batch: (t) => task.batch(t), test: task.test,
  *   });
  *   res.members[k].testLoss;   // member k's test loss after its own `steps` updates
  *
@@ -46,6 +46,7 @@ export interface EnsembleBatch {
   rows: number;
 }
 
+/** Options of `trainEnsemble`: the members (width, steps, seed), the optimiser, the schedule and the data. */
 export interface EnsembleOptions {
   inputDim: number;
   /** Number of target columns (default 1). */
@@ -66,6 +67,7 @@ export interface EnsembleOptions {
   onProgress?: OnProgress;
 }
 
+/** One member of an ensemble: its width, steps, parameter count and losses. */
 export interface EnsembleMemberResult {
   width: number;
   steps: number;
@@ -77,6 +79,7 @@ export interface EnsembleMemberResult {
   trainLoss: number;
 }
 
+/** The final (and, on request, intermediate) losses of every member of an ensemble. */
 export interface EnsembleResult {
   members: EnsembleMemberResult[];
   /** testLossAt[i][k]: member k's test loss at evalSteps[i] (when evalSteps was given). */

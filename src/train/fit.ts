@@ -63,6 +63,7 @@ export interface MetricContext {
   loss: LossName;
 }
 
+/** Options of `train.fit`: optimiser, loss, schedule, batches, evaluation and stopping rules. */
 export interface FitOptions {
   optimizer: OptimizerSpec;
   /** Default "mse". */
@@ -94,6 +95,7 @@ export interface FitOptions {
   gradient?: "backprop" | "tape";
 }
 
+/** Where a training run diverged: the step and its loss. */
 export interface Divergence {
   step: number;
   loss: number;
@@ -101,6 +103,7 @@ export interface Divergence {
   message: string;
 }
 
+/** What `train.fit` returns: the evaluation history, the loss at every step and whether the run diverged. */
 export interface FitResult {
   history: EvalRecord[];
   /** The (minibatch) training loss before each update: stepLoss[t] is the loss at step t. */

@@ -21,6 +21,7 @@ import type { DataSet } from "./fit";
 import { LossName, validateLoss } from "./losses";
 import { backprop } from "./backprop";
 
+/** The gradient-noise scales of a population of examples (McCandlish et al.): B_simple and B_noise. */
 export interface GradientNoise {
   /** Examples used (the population). */
   examples: number;

@@ -21,12 +21,14 @@ import { NetworkSpec, resolveSpec } from "./spec";
 import { network, toTensor } from "./network";
 import { mean, stderr } from "../stats/descriptive";
 
+/** A value with its standard error over initialisations. */
 export interface Estimate {
   value: number;
   /** Standard error over initialisations. */
   se: number;
 }
 
+/** Statistics of the pre-activations of each layer over many initialisations (variance, kurtosis). */
 export interface LayerStatistics {
   /** Number of initialisations. */
   inits: number;

@@ -7,8 +7,10 @@
  */
 import type * as tfjs from "@tensorflow/tfjs";
 
+/** The training losses: mean squared error, half of it, or softmax cross-entropy. */
 export type LossName = "mse" | "half-mse" | "softmax-ce";
 
+/** Throws a RangeError unless `loss` names a supported loss. */
 export function validateLoss(loss: unknown): asserts loss is LossName {
   if (!["mse", "half-mse", "softmax-ce"].includes(loss as string)) {
     throw new RangeError(`loss must be "mse", "half-mse" or "softmax-ce"; got ${JSON.stringify(loss)}`);

@@ -52,6 +52,7 @@ export interface LayerChange {
   bias: number | null;
 }
 
+/** How far training moved the weights, relative to their initial size, overall and per layer. */
 export interface WeightChange {
   /** ||theta - theta0|| / ||theta0|| over every parameter. */
   overall: number;

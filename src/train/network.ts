@@ -78,6 +78,7 @@ export interface ForwardTrace {
   post: tfjs.Tensor2D[];
 }
 
+/** A fully connected network in TensorFlow.js: its layers, a forward pass, snapshots of its weights. */
 export class Network {
   readonly spec: FullSpec;
   readonly layers: Layer[];

@@ -21,6 +21,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { nativeAddon } from "../linalg/backend";
 
+/** SGD (with momentum, weight decay) or Adam, with its learning rate and settings. */
 export type OptimizerSpec =
   | { kind: "sgd"; lr: number; momentum?: number; nesterov?: boolean; weightDecay?: number }
   | { kind: "adam"; lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -31,6 +32,7 @@ export function optimizerFamily(spec: OptimizerSpec): "sgd" | "adam" {
   return spec.kind === "sgd" ? "sgd" : "adam";
 }
 
+/** An optimiser bound to a network's parameters: it applies updates and counts them. */
 export interface Optimizer {
   readonly spec: OptimizerSpec;
   /** Updates done so far. */

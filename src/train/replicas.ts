@@ -17,6 +17,7 @@ import { NetworkSpec, resolveSpec } from "./spec";
 import type { OptimizerSpec } from "./optimizers";
 import { fitBatched } from "./batched";
 
+/** The data of replicated training: shared inputs, or one input matrix per member, and the targets. */
 export interface ReplicaData {
   /** Inputs: one matrix shared by every member, or one per member (e.g. each with its own random features). */
   x: Matrix | Matrix[];
@@ -24,6 +25,7 @@ export interface ReplicaData {
   y: Matrix;
 }
 
+/** Options of `fitReplicas`: how many independent networks, and how they are trained. */
 export interface ReplicaOptions {
   /** Number of independent networks. */
   members: number;
@@ -38,6 +40,7 @@ export interface ReplicaOptions {
   onProgress?: OnProgress;
 }
 
+/** The losses of every replica at each evaluation step. */
 export interface ReplicaRun {
   /** Steps at which `onEval` was called. */
   steps: number[];

@@ -24,7 +24,9 @@
  */
 import { Activation, assertActivation, criticalCw } from "../activations";
 
+/** How weights and learning rates scale with width: standard, NTK, or muP. */
 export type Parameterization = "standard" | "ntk" | "mup";
+/** How weights are initialised: i.i.d. Gaussian, or (scaled) orthogonal. */
 export type InitKind = "gaussian" | "orthogonal";
 
 /** A fully connected network. Everything but `inputDim` and `hidden` has a default. */

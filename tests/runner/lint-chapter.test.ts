@@ -10,6 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { lintFile } from "../../tools/runner";
+import { MAX_CELL_LINES, codeLineCount } from "../../tools/runner/lintCode";
+import { lintSources } from "../../tools/runner/lintSource";
 import { scanGenlab } from "../../tools/runner/genlabUses";
 import { listItems, markdownLines } from "../../tools/runner/markdown";
 import { codeDecimals, matchesAny, quotedDecimals } from "../../tools/runner/numbers";
@@ -135,6 +137,92 @@ describe("outputs are judged in the git index", { skip: hasGit ? false : "git is
       assert.deepEqual(lintFile(untracked).map((v) => `${v.rule}: ${v.detail}`), [
         "outputs: cell 5 has 1 output(s); commit notebooks without outputs",
         "execution-count: cell 5 has execution_count 3; commit notebooks without execution counts",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("what a reader sees: planning words and doc examples", () => {
+  test("planning words and issue numbers are reported in markdown and code; ordinary words that contain 'plan' or 'issue' are not", () => {
+    assert.deepEqual(lint("15-planning-words.ipynb").map((l) => l.split(" is planning")[0]), [
+      'planning-words: cell 6: "The plan"',
+      'planning-words: cell 7: "issue 12"',
+      'planning-words: cell 8: "design note"',
+    ]);
+    assert.deepEqual(lint("16-planning-words-ok.ipynb"), []);
+  });
+  test("a code span naming a missing export of a library namespace, or a missing chapter file, is reported", () => {
+    assert.deepEqual(lint("17-doc-examples.ipynb"), [
+      "doc-examples: cell 6: `check.nope`, `models.nothing`, `99-missing-chapter.ipynb` do not exist in the library or in notebooks/; name an existing export or chapter",
+    ]);
+    assert.deepEqual(lint("18-doc-examples-ok.ipynb"), []);
+  });
+});
+
+describe("code cells: shorthand, any, length, skipped checks", () => {
+  test("{ x: x } for a parameter or a local is reported; a notebook top-level name keeps the long form", () => {
+    assert.deepEqual(lint("19-shorthand.ipynb"), [
+      "shorthand: cell 6: write the shorthand { width, depth, k } for local variables and parameters (`{ x: x }` is needed only for a name defined at a cell's top level)",
+    ]);
+    assert.deepEqual(lint("20-shorthand-ok.ipynb"), []);
+  });
+  test("the any type is reported; the word in a comment or a string is not", () => {
+    assert.deepEqual(lint("21-no-any.ipynb"), ["no-any: cell 6: 2 `any` types; use the type the library exports (or let TypeScript infer it)"]);
+    assert.deepEqual(lint("22-no-any-ok.ipynb"), []);
+  });
+  test(`a cell over ${MAX_CELL_LINES} lines of code is reported; blank and comment lines do not count`, () => {
+    assert.equal(MAX_CELL_LINES, 25);
+    assert.deepEqual(lint("23-cell-length.ipynb").map((l) => l.split(";")[0]), ["cell-length: cell 6 has 26 lines of code (at most 25, blank and comment lines not counted)"]);
+    assert.deepEqual(lint("24-cell-length-ok.ipynb"), []);
+    assert.equal(codeLineCount("a;\n\n// c\n/* d\n e */ b;\n/* f */\n  c;"), 3);
+  });
+  test("a check gated on quick needs check.skip on the other branch", () => {
+    assert.deepEqual(lint("25-skipped-checks.ipynb").map((l) => l.split(";")[0]), [
+      "skipped-checks: cell 6: a check runs only when `!quick` holds",
+      "skipped-checks: cell 6: a check runs only when `quick` fails",
+    ]);
+    assert.deepEqual(lint("26-skipped-checks-ok.ipynb"), []);
+  });
+});
+
+describe("the library's docstrings", () => {
+  const project = (files: Record<string, string>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lint-src-"));
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+    return dir;
+  };
+  const files = {
+    "src/index.ts": '/** The package. */\nexport * as fit from "./fit";\nexport { helper } from "./helper";\n',
+    "src/helper.ts": "/** A documented helper. */\nexport function helper(): number {\n  return 1;\n}\n",
+    "src/fit/index.ts": '/** Fits. */\nexport * from "./line";\n',
+    "src/fit/line.ts": "/** A line fit: call `fit.line([1], [2])`. */\nexport function line(x: number[], y: number[]): number {\n  return y[0] / x[0];\n}\n" +
+      "/** The fit's slope and intercept. */\nexport interface LineFit {\n  slope: number;\n}\n",
+    "notebooks/01-first.ipynb": "{}",
+  };
+  test("a fully documented package passes", () => {
+    const dir = project(files);
+    try {
+      assert.deepEqual(lintSources(dir), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test("an undocumented export (found through re-exports), planning words and a missing example name are reported", () => {
+    const dir = project({
+      ...files,
+      "src/fit/line.ts": "/** A line fit (since issue 8): call `fit.lineFit([1], [2])` as in `02-second.ipynb`. */\nexport function line(x: number[], y: number[]): number {\n  return y[0] / x[0];\n}\n" +
+        "export interface LineFit {\n  slope: number;\n}\n",
+    });
+    try {
+      assert.deepEqual(lintSources(dir).map((v) => `${v.path}: ${v.rule}: ${v.detail.split(";")[0]}`), [
+        "src/fit/line.ts:5: docstrings: `fit.LineFit` is exported without a /** docstring */",
+        'src/fit/line.ts:1: planning-words: the docstring says "issue 8"',
+        "src/fit/line.ts:1: doc-examples: the docstring's example names `fit.lineFit`, `02-second.ipynb`, which do not exist",
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -71,3 +71,16 @@ test("check.zAbove / zBelow / inInterval", () => {
   assert.throws(() => capture(() => check.zAbove("not significant", 1.2, 0.1, 1)), check.CheckFailure);
   assert.throws(() => capture(() => check.inInterval("outside", 0.7, [0.45, 0.6])), check.CheckFailure);
 });
+
+test("check.skip records a size-gated check as skipped: listed in the summary, neither passed nor failed", () => {
+  check.reset();
+  const out = capture(() => {
+    check.close("slope", -0.52, -0.5, { atol: 0.1 });
+    check.skip("exponent vs 4/d", "decided at the full size only");
+    check.summary();
+  });
+  assert.equal(out[1], "– exponent vs 4/d: skipped (decided at the full size only)");
+  assert.match(out[2], /^1\/1 checks passed, 1 skipped at this size\n✔ slope: .*\n– exponent vs 4\/d: skipped: decided at the full size only$/);
+  assert.equal(check.history()[1].skipped, true);
+  assert.throws(() => check.skip("no reason", " "), /give the reason/);
+});

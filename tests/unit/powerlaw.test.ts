@@ -27,11 +27,11 @@ test("noisy synthetic data: the bootstrap interval covers the true exponent (bot
     y2.push((0.02 + n ** -0.8) * Math.exp(0.05 * rng.normal()));
   }
   const b = bootstrapPowerLaw(x, y, { B: 400, rng: new Rng(1) });
-  assert.ok(b.aCI[0] <= 0.5 && 0.5 <= b.aCI[1], `CI ${b.aCI}`);
-  assert.ok(b.aCI[1] - b.aCI[0] < 0.1, `CI ${b.aCI} too wide`);
+  assert.ok(b.ci[0] <= 0.5 && 0.5 <= b.ci[1], `CI ${b.ci}`);
+  assert.ok(b.ci[1] - b.ci[0] < 0.1, `CI ${b.ci} too wide`);
   assert.ok(Math.abs(b.fit.a - 0.5) < 0.05);
   const b2 = bootstrapPowerLaw(x, y2, { B: 150, rng: new Rng(2), offset: true });
-  assert.ok(b2.aCI[0] <= 0.8 && 0.8 <= b2.aCI[1], `offset CI ${b2.aCI}`);
+  assert.ok(b2.ci[0] <= 0.8 && 0.8 <= b2.ci[1], `offset CI ${b2.ci}`);
   const same = bootstrapPowerLaw(x, y, { B: 50, rng: new Rng(1) });
   const again = bootstrapPowerLaw(x, y, { B: 50, rng: new Rng(1) });
   assert.deepEqual(Array.from(same.draws), Array.from(again.draws));
@@ -60,7 +60,7 @@ test("seed-bootstrap of a learning-curve exponent covers the truth", () => {
   const rng = new Rng(8), ns = [16, 32, 64, 128, 256];
   const errors = Array.from({ length: 12 }, () => { const f = Math.exp(0.3 * rng.normal()); return ns.map((n) => f * n ** -0.7 * Math.exp(0.05 * rng.normal())); });
   const b = bootstrapCurveExponent(ns, errors, { B: 300, rng: new Rng(1) });
-  assert.ok(b.aCI[0] <= 0.7 && 0.7 <= b.aCI[1] && b.aCI[1] - b.aCI[0] < 0.1, `CI ${b.aCI}`);
+  assert.ok(b.ci[0] <= 0.7 && 0.7 <= b.ci[1] && b.ci[1] - b.ci[0] < 0.1, `CI ${b.ci}`);
   assert.equal(b.mean.length, ns.length);
 });
 
@@ -78,7 +78,7 @@ test("Toeplitz power-law covariance: spectrum exponent ~ beta; half-sample inter
   const q = [0, 1, 2, 3].map((k) => fitSpectrum(spec({ rows: 400, cols: d, data: X.data.slice(k * 400 * d, (k + 1) * 400 * d) }), 5, 60).decay);
   const m = q.reduce((s, v) => s + v, 0) / 4, sdQ = Math.sqrt(q.reduce((s, v) => s + (v - m) ** 2, 0) / 3);
   assert.ok(hs.se > sdQ / 2 / 4 && hs.se < (sdQ / 2) * 4, `half-sample se ${hs.se} vs quarter-based ${sdQ / 2}`);
-  assert.ok(hs.decayCI[0] < hs.fit.decay && hs.fit.decay < hs.decayCI[1]);
+  assert.ok(hs.ci[0] < hs.fit.decay && hs.fit.decay < hs.ci[1]);
   assert.ok(Math.abs(hs.fit.decay - f.decay) < 0.1);
 });
 
@@ -103,7 +103,7 @@ test("half-sample standard error: the spread of half-samples is the full sample'
   // 400 draws estimate a standard deviation to about 3.5%: allow 12% (3.4 of those), far from 0.71
   assert.ok(Math.abs(hs.se / seTrue - 1) < 0.12, `half-sample se ${hs.se} vs sd/sqrt(n) ${seTrue} (ratio ${hs.se / seTrue})`);
   const z = normalQuantile(0.975);
-  assert.ok(Math.abs(hs.decayCI[1] - hs.decayCI[0] - 2 * z * hs.se) < 1e-12);
+  assert.ok(Math.abs(hs.ci[1] - hs.ci[0] - 2 * z * hs.se) < 1e-12);
 });
 
 test("half-sample intervals cover at their nominal level over independent data sets (and the old /sqrt 2 ones do not)", () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chinchillaLoss, computeOptimal, computeOptimalNumeric, dataConstrainedLoss, effectiveRepeated, frontierExponents, kaplanLossND, kaplanPowerLaw } from "../../src/theory/scalingLaws";
+import { chinchillaLoss, computeOptimal, computeOptimalNumeric, dataConstrainedLoss, effectiveRepeated, frontierExponents, frontierPrefactor, kaplanLossND, kaplanPowerLaw } from "../../src/theory/scalingLaws";
 import { besiroglu, chinchilla, kaplan, muennighoff, PF_DAY } from "../../src/theory/publishedLaws";
 
 test("compute-optimal allocation: the closed form matches direct minimisation and C = 6 N D", () => {
@@ -77,4 +77,16 @@ test("Kaplan et al.: the exponent relations they quote", () => {
   // the joint law reduces to L(N) and L(D) in its limits
   assert.ok(Math.abs(kaplanLossND(kaplan.ND, 1e9, 1e30) - kaplanPowerLaw({ Xc: kaplan.ND.Nc, alpha: kaplan.ND.alphaN }, 1e9)) < 1e-9);
   assert.equal(PF_DAY, 8.64e19);
+});
+
+test("frontierPrefactor: G fixes the compute-optimal frontier, N_opt = G (C/6)^a and D_opt = (C/6)^b / G", () => {
+  const law = { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28 };
+  const G = frontierPrefactor(law);
+  assert.ok(Math.abs(G - ((0.34 * 406.4) / (0.28 * 410.7)) ** (1 / 0.62)) < 1e-12);
+  for (const C of [1e18, 1e21, 1e24]) {
+    const opt = computeOptimal(law, C);
+    const { a, b } = frontierExponents(law);
+    assert.ok(Math.abs(opt.N / (G * (C / 6) ** a) - 1) < 1e-12);
+    assert.ok(Math.abs(opt.D / ((C / 6) ** b / G) - 1) < 1e-12);
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * Which chapters use which library export, as d2l's library points back to its sections. Each
  * chapter's code cells are scanned for the names imported from "genlab" and their member paths
- * (`models.rfSweep(...)`, `show(...)`, `lab.fit.fitPowerLaw`); a path is then resolved against the
+ * (`experiments.rfSweep(...)`, `show(...)`, `lab.fit.fitPowerLaw`); a path is then resolved against the
  * exports of src/index.ts by the caller (the API reference resolves it on TypeDoc's reflections), so
  * nothing here knows a module's name.
  */
@@ -18,7 +18,7 @@ export interface ChapterUses {
   label: string;
   /** The chapter's page in the book, next to the api/ folder: "02-double-descent.html". */
   page: string;
-  /** Distinct paths from the package root, e.g. ["models", "rfSweep"], ["show"]. */
+  /** Distinct paths from the package root, e.g. ["experiments", "rfSweep"], ["show"]. */
   paths: string[][];
 }
 

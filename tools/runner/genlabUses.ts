@@ -1,12 +1,12 @@
 /**
  * What a notebook's code cells take from the library: the names imported from "genlab" and every
- * use of them, as a path from the package root (`models.rfSweep(...)` with `models` imported by name
- * gives ["models", "rfSweep"]; `lab.fit.fitPowerLaw` with `import * as lab` gives ["fit",
+ * use of them, as a path from the package root (`experiments.rfSweep(...)` with `experiments` imported by name
+ * gives ["experiments", "rfSweep"]; `lab.fit.fitPowerLaw` with `import * as lab` gives ["fit",
  * "fitPowerLaw"]). The lint uses it for unused imports and for finding `check.summary()`; the API
  * reference uses it to say which chapters use each export.
  *
  * Syntactic, with the TypeScript parser: no type checking, so a use through a local alias
- * (`const m = models; m.rfSweep()`) counts as a use of `models` only, and a local declaration that
+ * (`const m = experiments; m.rfSweep()`) counts as a use of `experiments` only, and a local declaration that
  * shadows an imported name is not told apart (chapters do not shadow library names).
  */
 import * as ts from "typescript";
@@ -24,7 +24,7 @@ export interface GenlabImport {
 
 /** One use of an imported name, as a path from the package root. */
 export interface GenlabUse {
-  /** e.g. ["models", "rfSweep"]; empty for a bare use of a namespace import (`lab`). */
+  /** e.g. ["experiments", "rfSweep"]; empty for a bare use of a namespace import (`lab`). */
   path: string[];
   /** The local name it goes through. */
   local: string;

@@ -2,7 +2,7 @@
  * genlab runner: a small TypeScript "papermill" for tslab notebooks.
  *
  *   import { runNotebook } from "genlab/dist/tools/runner";
- *   const report = await runNotebook("notebooks/01-intro.ipynb", { parameters: { quick: true } });
+ *   const report = await runNotebook("notebooks/01-classical-vs-deep.ipynb", { parameters: { quick: true } });
  *
  * Input problems (missing file, malformed notebook, no parameters cell, bad parameter) throw a
  * NotebookInputError before any server starts; failing cells do not throw, the report says so.

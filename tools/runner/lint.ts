@@ -2,7 +2,9 @@
  * Static checks of a chapter notebook, without a kernel (docs/authoring.md defines every rule).
  * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename; the chapter
  * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts); and
- * the text (control-chars, unused-imports, answer-numbers: lintText.ts).
+ * the text (control-chars, unused-imports, answer-numbers: lintText.ts; planning-words, doc-examples:
+ * lintWords.ts); the code cells (shorthand, no-any, cell-length, skipped-checks: lintCode.ts). The
+ * library's own docstrings (docstrings, planning-words, doc-examples) are linted by lintSource.ts.
  *
  * outputs and execution-count judge what a commit would record (the git index) when the file is
  * tracked; every other rule judges the working file.
@@ -15,15 +17,11 @@ import { scanNotebook } from "./genlabUses";
 import { skeletonViolations } from "./lintSkeleton";
 import { answerNumberViolations, controlCharViolations, unusedImportViolations } from "./lintText";
 import { indexText } from "./gitIndex";
+import type { LintRule, LintViolation } from "./lintTypes";
+import { cellLengthViolations, noAnyViolations, shorthandViolations, skippedCheckViolations } from "./lintCode";
+import { docExampleViolations, planningWordViolations } from "./lintWords";
 
-/** One rule violation; printed as `path: rule: detail`. */
-export interface LintViolation {
-  path: string;
-  rule: "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename"
-    | "goals" | "sections" | "check-summary" | "takeaways" | "exercises" | "references"
-    | "control-chars" | "unused-imports" | "answer-numbers";
-  detail: string;
-}
+export type { LintViolation, LintRule } from "./lintTypes";
 
 /** Where the outputs and execution-count rules look: the notebook itself, or its committed version. */
 export interface LintOptions {
@@ -36,7 +34,7 @@ const FILE_NAME = /^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$/;
 /** Lint a parsed notebook (`file` is used in messages and for the file-name rule). */
 export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}): LintViolation[] {
   const v: LintViolation[] = [];
-  const add = (rule: LintViolation["rule"], detail: string) => v.push({ path: file, rule, detail });
+  const add = (rule: LintRule, detail: string) => v.push({ path: file, rule, detail });
   if (!FILE_NAME.test(path.basename(file))) add("filename", `"${path.basename(file)}" should be NN-short-name.ipynb (two digits, a dash, lowercase words joined by dashes)`);
   const problems = notebookProblems(nb);
   if (problems.length > 0) {
@@ -86,6 +84,12 @@ export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}):
   controlCharViolations(book, add);
   unusedImportViolations(scan, add);
   answerNumberViolations(book, add);
+  planningWordViolations(book, add);
+  docExampleViolations(book, add);
+  shorthandViolations(book, add);
+  noAnyViolations(book, add);
+  cellLengthViolations(book, add);
+  skippedCheckViolations(book, add);
 
   const committed = opts.committed !== undefined && notebookProblems(opts.committed).length === 0 ? opts.committed as Notebook : null;
   const staged = committed ? " in the git index (what a commit records; run `npm run setup` to install the filter that strips outputs on git add, then git add the file)" : "";

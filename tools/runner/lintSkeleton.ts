@@ -3,12 +3,11 @@
  * sections, check-summary, takeaways, exercises, references. Chapter 00, the welcome tour, is held
  * to the title rule only: it shows how a chapter is built rather than being one.
  */
-import type { LintViolation } from "./lint";
+import type { Add, LintRule } from "./lintTypes";
 import { Notebook } from "./nbformat";
 import { Heading, MdLine, detailsBlocks, headings, listItems, markdownLines, sectionLines } from "./markdown";
 import { GenlabScan } from "./genlabUses";
 
-type Add = (rule: LintViolation["rule"], detail: string) => void;
 
 /** A citation a reader can look up: an arXiv id, a DOI, or a publication year (a journal or conference reference). */
 export const CITATION = /\barXiv[:\s]*\d{4}\.\d{4,5}|\b10\.\d{4,9}\/\S+|\b(19|20)\d\d\b/i;
@@ -17,7 +16,7 @@ const SECTION = /^(\d+) · \S/;
 const where = (l: MdLine): string => `cell ${l.cell}`;
 
 /** The first level-2 heading with this text (case-insensitive), reporting duplicates. */
-function uniqueHeading(all: Heading[], text: string, rule: LintViolation["rule"], add: Add): Heading | undefined {
+function uniqueHeading(all: Heading[], text: string, rule: LintRule, add: Add): Heading | undefined {
   const found = all.filter((h) => h.level === 2 && h.text.trim().toLowerCase() === text.toLowerCase());
   if (found.length > 1) add(rule, `"## ${text}" appears ${found.length} times (cells ${found.map((h) => h.at.cell).join(", ")}); keep one`);
   return found[0];
@@ -68,7 +67,7 @@ export function skeletonViolations(nb: Notebook, fileNumber: string | null, scan
     add("check-summary", `check.summary() is called in cell ${summaries.join(", ")}, but it must come after the last section (${lastSection ? where(lastSection.at) : "none"})${takeaways ? ` and before ## Takeaways (${where(takeaways.at)})` : ""}`);
   }
 
-  const order = (a: Heading | undefined, b: Heading | undefined, rule: LintViolation["rule"], aName: string, bName: string): void => {
+  const order = (a: Heading | undefined, b: Heading | undefined, rule: LintRule, aName: string, bName: string): void => {
     if (a && b && b.index < a.index) add(rule, `${bName} (${where(b.at)}) must come after ${aName} (${where(a.at)})`);
   };
   if (!takeaways) add("takeaways", `no "## Takeaways" heading; add one after the check summary with at least 2 bullet points`);

@@ -3,13 +3,12 @@
  * unused-imports from "genlab", and answer-numbers (an exercise answer quotes only decimals that the
  * chapter computes, sets, or cites).
  */
-import type { LintViolation } from "./lint";
+import type { Add, LintRule } from "./lintTypes";
 import { Notebook, sourceText } from "./nbformat";
 import { MdLine, detailsBlocks, headings, listItems, markdownLines, sectionLines, withoutDetails } from "./markdown";
 import { GenlabScan, codeCells } from "./genlabUses";
 import { codeDecimals, matchesAny, quotedDecimals } from "./numbers";
 
-type Add = (rule: LintViolation["rule"], detail: string) => void;
 
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 const NAMES: Record<string, string> = { "\t": "TAB", "\b": "BACKSPACE", "\f": "FORM FEED", "\r": "CARRIAGE RETURN", "\u000b": "VERTICAL TAB", "\u0000": "NUL" };

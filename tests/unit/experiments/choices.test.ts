@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestLr, fitStepsExamples, layerTrend, linearNoiseScales, pooledEstimate, slope, sphereInputs, transferSlope, LrTransferStudy } from "../../../src/experiments/choices";
+import { bestLr, fitStepsExamples, layerTrend, linearNoiseScales, pooledEstimate, sphereInputs, transferSlope, LrTransferStudy } from "../../../src/experiments/choices";
 import { network } from "../../../src/train/network";
 import { gradientNoise } from "../../../src/train/gradientNoise";
 import { layerStatistics } from "../../../src/train/layerStats";
@@ -29,7 +29,6 @@ test("bestLr finds the vertex of a log-parabola between grid points; transferSlo
     loss: [widths.map((w) => curve(-3 - Math.log2(w / 32), [0, 0.02, -0.02]))] };
   const s = transferSlope(study, 0, { rng, B: 50 });
   assert.ok(Math.abs(s.slope + 1) < 1e-9, `${s.slope}`);
-  assert.ok(Math.abs(slope([1, 2, 3], [2, 4, 6]) - 2) < 1e-12);
 });
 
 test("linearNoiseScales agrees with train.gradientNoise on a bias-free linear network", async () => {
