@@ -10,7 +10,7 @@ import * as path from "path";
 import { randomBytes } from "crypto";
 import { KernelManager, KernelMessage, ServerConnection, SessionManager, Kernel, Session } from "@jupyterlab/services";
 import WebSocket from "ws";
-import { DisplayDataOutput, ExecuteResultOutput, Notebook, NotebookInputError, cellTags, sourceText } from "./nbformat";
+import { CodeCell, DisplayDataOutput, ExecuteResultOutput, Notebook, NotebookInputError, cellTags, sourceText } from "./nbformat";
 import { OutputCollector, normaliseOutputs } from "./collect";
 import { checkOutputs, outputPath, writeExecutedCopy } from "./output";
 import { CellReport, NotebookReport } from "./report";
@@ -35,6 +35,12 @@ export interface ExecuteOptions {
    * (ms, default 500); an error later than that is not seen.
    */
   settleMs?: number;
+  /**
+   * Record a failing cell and go on, as papermill's --allow-errors and nbclient's allow_errors do:
+   * the run ends "ok" and the cells' status is "allowed-error" (default false: a failing cell stops
+   * the run). A cell tagged `raises-exception` is always allowed to fail.
+   */
+  allowErrors?: boolean;
 }
 
 /** A notebook ready to run: validated, parameters checked and injected. */
@@ -150,56 +156,36 @@ async function findKernelSpec(server: ServerInfo, name: string, from: string): P
 /** A finished (or running) code cell, kept so errors that arrive after its reply can fail it. */
 interface CellRecord { index: number; src: string; collector: OutputCollector; cr: CellReport; allowError: boolean; checked: boolean }
 
-/**
- * Run one prepared notebook on the given server and write its executed copy to
- * `opts.outDir/<name>.ipynb` (see output.ts for when it goes elsewhere). Throws NotebookInputError
- * when the output folder cannot take the copy (checked before anything runs); never throws for a
- * failing cell: the returned report says what happened (status "ok", "failed", "interrupted" or
- * "error" when the kernel could not start).
- */
-export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo, opts: ExecuteOptions): Promise<NotebookReport> {
-  const started = Date.now();
-  const nb = prep.notebook;
-  const name = path.basename(prep.file);
-  checkOutputs(opts.outDir, [prep.file]);
-  const sessionAt = sessionPath(prep.file, server); // throws for a notebook outside a local server's root
-  const outFile = outputPath(opts.outDir, prep.file);
-  const kernelChoice = chooseKernel(nb, opts.kernelName);
-  const kernelName = kernelChoice.name;
-  const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;
-  const runId = `${new Date(started).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
-  const report: NotebookReport = {
-    notebook: prep.file,
-    output: outFile,
-    status: "ok",
-    seconds: 0,
-    cellsExecuted: 0,
-    codeCells,
-    parameters: prep.parameters,
-    kernel: kernelName,
-    startedAt: new Date(started).toISOString(),
-    runId,
-    cells: [],
-  };
-  // The copy starts clean: stale outputs from the source must not mix with this run's.
-  for (const c of nb.cells) if (c.cell_type === "code") { c.outputs = []; c.execution_count = null; }
+/** The kernel of a run once it answered: its session, the router of its iopub messages, and how it died (if it did). */
+interface OpenKernel {
+  session: Session.ISessionConnection;
+  kernel: Kernel.IKernelConnection;
+  /** Every iopub message goes to the cell whose request it answers, also after that cell's reply. */
+  route: Map<string, OutputCollector>;
+  died: () => string | null;
+}
 
-  guardStrayRejections();
-  const settings = serverSettings(server);
-  const kernelManager = new KernelManager({ serverSettings: settings });
-  const sessionManager = new SessionManager({ serverSettings: settings, kernelManager });
-  let session: Session.ISessionConnection | null = null;
-  const displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
-  const fail = (rec: CellRecord, status: NotebookReport["status"], cellStatus: CellReport["status"], message: string, kernelError: string) => {
+/** One notebook's run in progress: the report being filled and the cells run so far. */
+class NotebookRun {
+  readonly records: CellRecord[] = [];
+  readonly displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
+  /** The session once started (shut down at the end, also when the kernel never answered). */
+  open: OpenKernel | null = null;
+  constructor(readonly prep: PreparedNotebook, readonly report: NotebookReport, readonly opts: ExecuteOptions) {}
+
+  fail(rec: CellRecord, status: NotebookReport["status"], cellStatus: CellReport["status"], message: string, kernelError: string): void {
     rec.cr.status = cellStatus;
-    report.status = status;
-    report.error = { cell: rec.index, executionCount: rec.cr.executionCount, source: rec.src.split("\n").slice(0, 4).join("\n"), kernelError, message };
-  };
-  const where = (rec: CellRecord) => `${prep.file}: cell ${rec.index} (execution count ${rec.cr.executionCount ?? "-"})`;
-  // An uncaught error or dropped output reported after a cell's reply fails that cell (once).
-  const records: CellRecord[] = [];
-  const lateFailure = (): boolean => {
-    for (const rec of records) {
+    this.report.status = status;
+    this.report.error = { cell: rec.index, executionCount: rec.cr.executionCount, source: rec.src.split("\n").slice(0, 4).join("\n"), kernelError, message };
+  }
+
+  where(rec: CellRecord): string {
+    return `${this.prep.file}: cell ${rec.index} (execution count ${rec.cr.executionCount ?? "-"})`;
+  }
+
+  /** An uncaught error or dropped output reported after a cell's reply fails that cell (once). */
+  lateFailure(): boolean {
+    for (const rec of this.records) {
       if (rec.checked) continue;
       const c = rec.collector;
       if (c.lateUncaught && rec.allowError) {
@@ -210,131 +196,212 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
       if (c.lateUncaught) {
         rec.checked = true;
         const kernelError = c.uncaughtText();
-        fail(rec, "failed", "error", `${where(rec)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise):\n${sourceExcerpt(rec.src)}\n${kernelError}`, kernelError);
+        this.fail(rec, "failed", "error", `${this.where(rec)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise):\n${sourceExcerpt(rec.src)}\n${kernelError}`, kernelError);
         return true;
       }
       if (c.dropped && rec.cr.status === "ok") {
         rec.checked = true;
-        fail(rec, "failed", "error", droppedMessage(where(rec), rec.src, c.dropped), c.dropped);
+        this.fail(rec, "failed", "error", droppedMessage(this.where(rec), rec.src, c.dropped), c.dropped);
         return true;
       }
     }
     return false;
+  }
+}
+
+function newReport(prep: PreparedNotebook, outFile: string, kernelName: string, started: number): NotebookReport {
+  const runId = `${new Date(started).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  return {
+    notebook: prep.file,
+    output: outFile,
+    status: "ok",
+    seconds: 0,
+    cellsExecuted: 0,
+    codeCells: prep.notebook.cells.filter((c) => c.cell_type === "code").length,
+    parameters: prep.parameters,
+    kernel: kernelName,
+    startedAt: new Date(started).toISOString(),
+    runId,
+    cells: [],
   };
+}
+
+/**
+ * Run one prepared notebook on the given server and write its executed copy to
+ * `opts.outDir/<name>.ipynb` (see output.ts for when it goes elsewhere). Throws NotebookInputError
+ * when the output folder cannot take the copy (checked before anything runs); never throws for a
+ * failing cell: the returned report says what happened (status "ok", "failed", "interrupted" or
+ * "error" when the kernel could not start).
+ */
+export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo, opts: ExecuteOptions): Promise<NotebookReport> {
+  const started = Date.now();
+  const nb = prep.notebook;
+  checkOutputs(opts.outDir, [prep.file]);
+  const sessionAt = sessionPath(prep.file, server); // throws for a notebook outside a local server's root
+  const outFile = outputPath(opts.outDir, prep.file);
+  const kernelChoice = chooseKernel(nb, opts.kernelName);
+  const run = new NotebookRun(prep, newReport(prep, outFile, kernelChoice.name, started), opts);
+  // The copy starts clean: stale outputs (and widget state) from the source must not mix with this run's.
+  for (const c of nb.cells) if (c.cell_type === "code") { c.outputs = []; c.execution_count = null; }
+  delete nb.metadata.widgets;
+
+  guardStrayRejections();
+  let managers: { kernels: KernelManager; sessions: SessionManager } | null = null;
   try {
-    const spec = await findKernelSpec(server, kernelName, kernelChoice.from);
-    session = await sessionManager.startNew({ path: sessionAt, type: "notebook", name, kernel: { name: kernelName } });
-    const kernel = session.kernel;
-    if (!kernel) throw new Error("the server started a session without a kernel");
-    // Every iopub message goes to the cell whose request it answers, also after that cell's reply.
-    const route = new Map<string, OutputCollector>();
-    kernel.iopubMessage.connect((_, msg) => {
-      const parent = (msg.parent_header as Partial<KernelMessage.IHeader> | undefined)?.msg_id;
-      if (parent) route.get(parent)?.handle(msg);
-    });
-    const info = await waitForKernel(kernel, (opts.startupTimeoutSec ?? 120) * 1000, opts.signal);
-    // The copy names the kernel it ran on; nbformat requires name and display_name once kernelspec is there.
-    const ks = nb.metadata.kernelspec;
-    nb.metadata.kernelspec = ks?.name === kernelName
-      ? { ...ks, name: kernelName, display_name: ks.display_name ?? spec?.display_name ?? kernelName }
-      : { name: kernelName, display_name: spec?.display_name ?? kernelName, ...(spec?.language ? { language: spec.language } : {}) };
-    if (info.status === "ok" && info.language_info) nb.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
-
-    let kernelDied: string | null = null;
-    kernel.statusChanged.connect((_, s) => {
-      if (s === "dead" || s === "autorestarting" || s === "restarting") kernelDied ??= `the kernel ${s === "dead" ? "died" : "died and is restarting"}`;
-    });
-
-    let codeIndex = 0;
-    for (let i = 0; i < nb.cells.length; i++) {
-      const cell = nb.cells[i];
-      if (cell.cell_type !== "code") continue;
-      if (lateFailure()) break;
-      codeIndex++;
-      const src = sourceText(cell);
-      const allowError = cellTags(cell).includes("raises-exception");
-      opts.onProgress?.({ notebook: prep.file, cell: i + 1, codeCell: codeIndex, codeCells });
-      const t0 = Date.now();
-      const collector = new OutputCollector(cell);
-      collector.useDisplays(displays);
-      let outcome: Outcome = { kind: "aborted" };
-      const startIso = new Date().toISOString();
-      if (opts.signal?.aborted) outcome = { kind: "aborted" };
-      else if (!src.trim()) outcome = { kind: "reply", msg: { content: { status: "ok", execution_count: null } } as unknown as KernelMessage.IExecuteReplyMsg };
-      else {
-        // An "abort" reply means tslab dropped the request unrun (it does so for 200 ms after an
-        // error); retrying then is safe and keeps a run from failing on timing alone.
-        for (let attempt = 0; attempt < 3; attempt++) {
-          outcome = await runCell(kernel, src, collector, route, opts, () => kernelDied);
-          if (outcome.kind === "reply" && outcome.msg.content.status === "abort") { await sleep(TSLAB_ERROR_QUIET_MS); continue; }
-          break;
-        }
-      }
-      const ms = Date.now() - t0;
-      const replyMsg = outcome.kind === "reply" ? outcome.msg : outcome.kind === "timeout" || outcome.kind === "aborted" ? outcome.late : undefined;
-      const replyContent = replyMsg?.content as Record<string, any> | undefined;
-      const ec = typeof replyContent?.execution_count === "number" ? replyContent.execution_count : collector.executionCount;
-      cell.execution_count = ec ?? null;
-      cell.metadata.execution = { "iopub.execute_input": startIso, "shell.execute_reply": new Date().toISOString() };
-      const cr: CellReport = { index: i + 1, executionCount: cell.execution_count, ms, status: "ok" };
-      const rec: CellRecord = { index: i + 1, src, collector, cr, allowError, checked: false };
-      report.cells.push(cr);
-      report.cellsExecuted++;
-      // An earlier cell's late error that arrived while this one ran is that cell's failure.
-      if (lateFailure()) break;
-      records.push(rec);
-
-      if (outcome.kind === "timeout") {
-        const kernelError = collector.errorText();
-        fail(rec, "failed", "timeout", `${where(rec)} timed out after ${opts.timeoutSec} s (kernel interrupted):\n${sourceExcerpt(src)}`, kernelError);
-      } else if (outcome.kind === "aborted") {
-        fail(rec, "interrupted", "interrupted", `${where(rec)}: run interrupted (signal) while this cell was running:\n${sourceExcerpt(src)}`, "");
-      } else if (outcome.kind === "died") {
-        const kernelError = collector.errorText();
-        fail(rec, "failed", "error", `${where(rec)} failed: ${outcome.reason}:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
-      } else if (outcome.msg.content.status !== "ok") {
-        const kernelError = outcome.msg.content.status === "abort"
-          ? "the kernel aborted the request (status 'abort') three times"
-          : collector.errorText(replyContent);
-        if (allowError) {
-          cr.status = "allowed-error";
-          await sleep(TSLAB_ERROR_QUIET_MS);
-        } else {
-          fail(rec, "failed", "error", `${where(rec)} failed:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
-        }
-      } else if (collector.uncaught.length > 0) {
-        // The reply said "ok", but an error thrown in a timer or promise reached the output meanwhile.
-        if (allowError) cr.status = "allowed-error";
-        else {
-          const kernelError = collector.uncaughtText();
-          fail(rec, "failed", "error", `${where(rec)} failed: an error was thrown in a timer, callback or un-awaited promise while the cell ran (it may come from one an earlier cell started):\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
-        }
-      }
-      if (report.status === "ok" && collector.dropped) fail(rec, "failed", "error", droppedMessage(where(rec), src, collector.dropped), collector.dropped);
-      rec.checked = report.status !== "ok" || collector.uncaught.length > 0;
-      if (report.status !== "ok") break;
-    }
-    if (report.status === "ok") {
-      // Errors from the last cells' timers and promises arrive after their replies: listen a moment.
-      await sleep(opts.settleMs ?? 500);
-      lateFailure();
-    }
+    // The kernelspec is checked before any manager exists: a manager disposed while its first
+    // poll is in flight rejects a promise nobody awaits.
+    const spec = await findKernelSpec(server, kernelChoice.name, kernelChoice.from);
+    const settings = serverSettings(server);
+    const kernels = new KernelManager({ serverSettings: settings });
+    managers = { kernels, sessions: new SessionManager({ serverSettings: settings, kernelManager: kernels }) };
+    managers.kernels.ready.catch(() => undefined);
+    managers.sessions.ready.catch(() => undefined);
+    await runCells(run, await openKernel(managers.sessions, sessionAt, run, spec));
   } catch (e) {
     const msg = (e as Error).message;
-    report.status = opts.signal?.aborted ? "interrupted" : "error";
-    report.error = { cell: null, executionCount: null, source: "", kernelError: "", message: `${prep.file}: ${opts.signal?.aborted ? "run interrupted (signal) before the cells ran" : `kernel "${kernelName}" could not run: ${msg}`}` };
+    run.report.status = opts.signal?.aborted ? "interrupted" : "error";
+    run.report.error = { cell: null, executionCount: null, source: "", kernelError: "", message: `${prep.file}: ${opts.signal?.aborted ? "run interrupted (signal) before the cells ran" : `kernel "${kernelChoice.name}" could not run: ${msg}`}` };
   } finally {
     // Always shut the kernel down, even after a failure or Ctrl-C; a stuck server must not hang us.
-    if (session) await shutdownSession(server, session.id, session.kernel?.id);
-    session?.dispose();
-    sessionManager.dispose();
-    kernelManager.dispose();
+    const open = run.open;
+    if (open) await shutdownSession(server, open.session.id, open.session.kernel?.id);
+    open?.session.dispose();
+    managers?.sessions.dispose();
+    managers?.kernels.dispose();
   }
-  report.seconds = (Date.now() - started) / 1000;
+  run.report.seconds = (Date.now() - started) / 1000;
+  return writeCopy(run, outFile);
+}
+
+/** Start the notebook's session, wait until its kernel answers, and record the kernel in the copy's metadata. */
+async function openKernel(sessions: SessionManager, sessionAt: string, run: NotebookRun, spec: KernelSpecInfo | null): Promise<OpenKernel> {
+  const { prep, opts } = run;
+  const nb = prep.notebook;
+  const kernelName = run.report.kernel;
+  const session = await sessions.startNew({ path: sessionAt, type: "notebook", name: path.basename(prep.file), kernel: { name: kernelName } });
+  const kernel = session.kernel;
+  if (!kernel) { session.dispose(); throw new Error("the server started a session without a kernel"); }
+  const route = new Map<string, OutputCollector>();
+  kernel.iopubMessage.connect((_, msg) => {
+    const parent = (msg.parent_header as Partial<KernelMessage.IHeader> | undefined)?.msg_id;
+    if (parent) route.get(parent)?.handle(msg);
+  });
+  let kernelDied: string | null = null;
+  kernel.statusChanged.connect((_, s) => {
+    if (s === "dead" || s === "autorestarting" || s === "restarting") kernelDied ??= `the kernel ${s === "dead" ? "died" : "died and is restarting"}`;
+  });
+  const open: OpenKernel = { session, kernel, route, died: () => kernelDied };
+  run.open = open; // from here on, the caller shuts it down whatever happens
+  const info = await waitForKernel(kernel, (opts.startupTimeoutSec ?? 120) * 1000, opts.signal);
+  // The copy names the kernel it ran on; nbformat requires name and display_name once kernelspec is there.
+  const ks = nb.metadata.kernelspec;
+  nb.metadata.kernelspec = ks?.name === kernelName
+    ? { ...ks, name: kernelName, display_name: ks.display_name ?? spec?.display_name ?? kernelName }
+    : { name: kernelName, display_name: spec?.display_name ?? kernelName, ...(spec?.language ? { language: spec.language } : {}) };
+  if (info.status === "ok" && info.language_info) nb.metadata.language_info = info.language_info as unknown as Record<string, unknown>;
+  return open;
+}
+
+/** Run the code cells in order until one fails, then listen a moment for late errors of the last ones. */
+async function runCells(run: NotebookRun, open: OpenKernel): Promise<void> {
+  const { prep, opts, report } = run;
+  const cells = prep.notebook.cells;
+  let codeIndex = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell.cell_type !== "code") continue;
+    if (run.lateFailure()) break;
+    codeIndex++;
+    if (cellTags(cell).includes("skip-execution")) continue;
+    opts.onProgress?.({ notebook: prep.file, cell: i + 1, codeCell: codeIndex, codeCells: report.codeCells });
+    const rec = await runOneCell(run, open, cell, i + 1);
+    report.cells.push(rec.cr);
+    report.cellsExecuted++;
+    // An earlier cell's late error that arrived while this one ran is that cell's failure.
+    if (run.lateFailure()) break;
+    run.records.push(rec);
+    if (report.status !== "ok") break;
+  }
+  if (report.status === "ok") {
+    // Errors from the last cells' timers and promises arrive after their replies: listen a moment.
+    await sleep(opts.settleMs ?? 500);
+    run.lateFailure();
+  }
+}
+
+/** Execute one code cell and judge its outcome (the run's report says when it failed). */
+async function runOneCell(run: NotebookRun, open: OpenKernel, cell: CodeCell, index: number): Promise<CellRecord> {
+  const { opts } = run;
+  const src = sourceText(cell);
+  const allowError = run.opts.allowErrors === true || cellTags(cell).includes("raises-exception");
+  const t0 = Date.now();
+  const collector = new OutputCollector(cell);
+  collector.useDisplays(run.displays);
+  let outcome: Outcome = { kind: "aborted" };
+  const startIso = new Date().toISOString();
+  if (opts.signal?.aborted) outcome = { kind: "aborted" };
+  else if (!src.trim()) outcome = { kind: "reply", msg: { content: { status: "ok", execution_count: null } } as unknown as KernelMessage.IExecuteReplyMsg };
+  else {
+    // An "abort" reply means tslab dropped the request unrun (it does so for 200 ms after an
+    // error); retrying then is safe and keeps a run from failing on timing alone.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      outcome = await runCell(open.kernel, src, collector, open.route, opts, open.died);
+      if (outcome.kind === "reply" && outcome.msg.content.status === "abort") { await sleep(TSLAB_ERROR_QUIET_MS); continue; }
+      break;
+    }
+  }
+  const replyMsg = outcome.kind === "reply" ? outcome.msg : outcome.kind === "timeout" || outcome.kind === "aborted" ? outcome.late : undefined;
+  const replyContent = replyMsg?.content as Record<string, any> | undefined;
+  const ec = typeof replyContent?.execution_count === "number" ? replyContent.execution_count : collector.executionCount;
+  cell.execution_count = ec ?? null;
+  cell.metadata.execution = { "iopub.execute_input": startIso, "shell.execute_reply": new Date().toISOString() };
+  const cr: CellReport = { index, executionCount: cell.execution_count, ms: Date.now() - t0, status: "ok" };
+  const rec: CellRecord = { index, src, collector, cr, allowError, checked: false };
+  await judgeCell(run, rec, outcome, replyContent);
+  return rec;
+}
+
+/** Fail the run when the cell's outcome says so (allowed errors excepted). */
+async function judgeCell(run: NotebookRun, rec: CellRecord, outcome: Outcome, replyContent: Record<string, any> | undefined): Promise<void> {
+  const { collector, src, allowError, cr } = rec;
+  const where = run.where(rec);
+  if (outcome.kind === "timeout") {
+    run.fail(rec, "failed", "timeout", `${where} timed out after ${run.opts.timeoutSec} s (kernel interrupted):\n${sourceExcerpt(src)}`, collector.errorText());
+  } else if (outcome.kind === "aborted") {
+    run.fail(rec, "interrupted", "interrupted", `${where}: run interrupted (signal) while this cell was running:\n${sourceExcerpt(src)}`, "");
+  } else if (outcome.kind === "died") {
+    const kernelError = collector.errorText();
+    run.fail(rec, "failed", "error", `${where} failed: ${outcome.reason}:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
+  } else if (outcome.msg.content.status !== "ok") {
+    const kernelError = outcome.msg.content.status === "abort"
+      ? "the kernel aborted the request (status 'abort') three times"
+      : collector.errorText(replyContent);
+    if (allowError) {
+      cr.status = "allowed-error";
+      await sleep(TSLAB_ERROR_QUIET_MS);
+    } else {
+      run.fail(rec, "failed", "error", `${where} failed:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
+    }
+  } else if (collector.uncaught.length > 0) {
+    // The reply said "ok", but an error thrown in a timer or promise reached the output meanwhile.
+    if (allowError) cr.status = "allowed-error";
+    else {
+      const kernelError = collector.uncaughtText();
+      run.fail(rec, "failed", "error", `${where} failed: an error was thrown in a timer, callback or un-awaited promise while the cell ran (it may come from one an earlier cell started):\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
+    }
+  }
+  if (run.report.status === "ok" && collector.dropped) run.fail(rec, "failed", "error", droppedMessage(where, src, collector.dropped), collector.dropped);
+  rec.checked = run.report.status !== "ok" || collector.uncaught.length > 0;
+}
+
+/** Record the run in the copy's metadata and write the copy (see output.ts); returns the final report. */
+function writeCopy(run: NotebookRun, outFile: string): NotebookReport {
+  const { prep, report } = run;
+  const nb = prep.notebook;
   nb.metadata.genlab = {
     ...(nb.metadata.genlab ?? {}),
     parameters: prep.parameters,
-    execution: { status: report.status, startedAt: report.startedAt, seconds: report.seconds, kernel: kernelName, runId, ...(report.error ? { error: report.error.message } : {}) },
+    execution: { status: report.status, startedAt: report.startedAt, seconds: report.seconds, kernel: report.kernel, runId: report.runId, ...(report.error ? { error: report.error.message } : {}) },
   };
   for (const c of nb.cells) if (c.cell_type === "code") normaliseOutputs(c);
   const written = writeExecutedCopy(outFile, nb, report.status);
@@ -386,6 +453,9 @@ function guardStrayRejections(): void {
   strayRejectionGuard = true;
   process.on("unhandledRejection", (reason) => {
     if (reason instanceof Error && reason.message === "Kernel connection disconnected") return;
+    // services' pollers reject their pending tick when a manager is disposed early (a kernel that
+    // could not start): "Poll (SessionManager#models) is disposed."
+    if (reason instanceof Error && /^Poll \(.*\) is disposed\.?$/.test(reason.message)) return;
     throw reason;
   });
 }

@@ -122,6 +122,25 @@ export interface StartServerOptions {
   serverArgs?: string[];
 }
 
+/**
+ * Make the project-local tslab kernelspec this checkout's own (kernel-setup/register.js): a copied
+ * or moved checkout's kernel.json names the original folder's launcher, which would rebuild and
+ * run the original's dist/ (or, moved, not start at all); it is rewritten, with a note on stderr.
+ * Throws a RunnerSetupError when there is none (`npm run setup` has not run).
+ */
+export function ensureOwnKernelSpec(root: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const register = require(path.join(root, "kernel-setup", "register.js")) as {
+    ensureKernelSpec(root: string): { state: "ok" | "missing" | "rewritten"; why?: string };
+    kernelSpecFile(root: string): string;
+  };
+  const r = register.ensureKernelSpec(root);
+  if (r.state === "missing") {
+    throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.dirname(register.kernelSpecFile(root))}); run \`npm run setup\` first`);
+  }
+  if (r.state === "rewritten") process.stderr.write(`genlab: re-registered the tslab kernelspec for this checkout (${r.why})\n`);
+}
+
 /** kernel-setup/serve.py: the wrapper every Jupyter server of the lab runs under. */
 export function serveScript(root: string): string {
   return path.join(root, "kernel-setup", "serve.py");
@@ -157,11 +176,10 @@ export function serverRootFor(files: string[], project: string = runnerProjectRo
 export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
   const root = opts.root ?? runnerProjectRoot();
   const python = findPython(root);
-  // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder).
+  // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder),
+  // naming this checkout's launcher (a copied kernel.json names the original's).
   const jupyterPath = path.join(root, ".jupyter-local", "share", "jupyter");
-  if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
-    throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
-  }
+  ensureOwnKernelSpec(root);
   const rootDir = path.resolve(opts.rootDir ?? root);
   if (path.parse(rootDir).root === rootDir) throw new RunnerSetupError(`refusing to serve ${rootDir}: a Jupyter server of the lab serves the project or the notebooks' folder, never the whole disk`);
   const port = await freePort();
