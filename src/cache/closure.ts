@@ -59,10 +59,9 @@ function valueOf(s: Inspector.Session, r: RemoteObject): unknown {
 }
 
 /**
- * The variables `fn` captured from the functions that enclose it, innermost scope first. The
- * module scope (a file's top level, a notebook cell's wrapper) and the global and script scopes
- * are not read: a module's own names are keyed by its file, a notebook's by name, and a module's
- * imports live there. Null when the inspector is unavailable (a Node built
+ * The variables `fn` captured from the functions that enclose it, innermost scope first. A
+ * module's top level and the global and script scopes are not read: a module's own names are
+ * keyed by its file, a notebook's by name, and a module's imports live there. Null when the inspector is unavailable (a Node built
  * without it); the caller must then treat closures as unknown.
  */
 export function capturedVariables(fn: (...args: never[]) => unknown): Captured[] | null {
@@ -83,12 +82,15 @@ export function capturedVariables(fn: (...args: never[]) => unknown): Captured[]
     if (!scopesId) return [];
     const list = post<{ result: PropertyDescriptor[] }>(s, "Runtime.getProperties", { objectId: scopesId, ownProperties: true }).result;
     const out: Captured[] = [];
-    // Innermost first; the outermost function scope is the module's (or the notebook cell's)
-    // wrapper: module-level names are the module's own (keyed by its file) or the notebook's
-    // (keyed by name), and everything a module imports lives there.
+    // Innermost first. A CommonJS module's top level is the scope of its anonymous wrapper
+    // function, always the outermost closure ("Closure", no name): module-level names are the
+    // module's own (keyed by its file) and hold everything it imports, so it is not read. A
+    // notebook's top-level names are properties of tslab's `exports`, keyed by name; the
+    // functions a cell declares have named scopes ("Closure (makeScale)") and are read.
     const scopes = list.filter((sc) => sc.value?.objectId && /^(Closure|Block|Catch|With|Local)\b/.test(sc.value.description ?? ""));
-    const lastClosure = scopes.map((sc) => /^Closure\b/.test(sc.value?.description ?? "")).lastIndexOf(true);
-    for (const scope of lastClosure >= 0 ? scopes.slice(0, lastClosure) : scopes) {
+    const last = scopes[scopes.length - 1];
+    if (last && last.value?.description === "Closure") scopes.pop();
+    for (const scope of scopes) {
       if (!scope.value?.objectId) continue;
       const vars = post<{ result: PropertyDescriptor[] }>(s, "Runtime.getProperties", { objectId: scope.value.objectId, ownProperties: true }).result;
       for (const v of vars) if (v.value) out.push({ name: v.name, value: valueOf(s, v.value) });

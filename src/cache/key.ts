@@ -71,6 +71,40 @@ export function libraryVersion(): string {
 
 const fileHash = (file: string): string => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex").slice(0, 16);
 
+/**
+ * The content of the user's own modules (a helper file next to the notebook) as the process
+ * compiled them. Like the package, a helper edited after it was loaded is not the code that runs:
+ * its key must describe what was loaded. Modules compiled after the library are recorded by a hook
+ * on Node's CommonJS compile step; those loaded before it, by their file when the library loads.
+ */
+const loadedModules = new Map<string, string>();
+function recordLoadedModules(): void {
+  for (const m of Object.values(require.cache)) {
+    if (m && !isLibraryModule(m.filename) && !loadedModules.has(m.filename)) {
+      try { loadedModules.set(m.filename, fileHash(m.filename)); } catch { /* not a file */ }
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require("module") as { prototype: { _compile?: (content: string, filename: string) => unknown } };
+  const compile = Module.prototype._compile;
+  if (typeof compile !== "function" || (compile as { genlabRecords?: boolean }).genlabRecords) return;
+  const recording = function (this: unknown, content: string, filename: string): unknown {
+    if (!isLibraryModule(filename)) loadedModules.set(filename, crypto.createHash("sha256").update(content).digest("hex").slice(0, 16));
+    return compile.call(this, content, filename);
+  };
+  Module.prototype._compile = Object.assign(recording, { genlabRecords: true });
+}
+
+/** The hash of a user module's code as loaded (its file now, when it was loaded before anything recorded it). */
+function loadedModuleHash(file: string): string {
+  let h = loadedModules.get(file);
+  if (h === undefined) {
+    h = fileHash(file);
+    loadedModules.set(file, h);
+  }
+  return h;
+}
+
 /** A package's version as installed next to the library, or "absent". */
 function installedVersion(name: string): string {
   try {
@@ -213,7 +247,7 @@ function hashInto(h: crypto.Hash, v: unknown, where: string, stack: object[], w:
   const o = v as object;
   const mod = moduleOf(o);
   if (mod?.library) { h.update("L;"); return; }
-  if (mod) h.update(`m${mod.file}:${fileHash(mod.file)};`);
+  if (mod) h.update(`m${mod.file}:${loadedModuleHash(mod.file)};`);
   if (stack.includes(o)) throw new Unkeyable(`${where} refers to itself (a cycle)`);
   if (typeof v === "function") { hashFunction(h, v as (...a: never[]) => unknown, where, stack, w); return; }
   if (ArrayBuffer.isView(v)) {
@@ -345,3 +379,6 @@ export function buildKey(id: string | object, compute: Compute<unknown>, opts: K
   const hash = crypto.createHash("sha256").update(canonical).digest("hex").slice(0, 40);
   return { key: { hash, canonical, dependsOn: Object.keys(deps.names).filter((n) => n !== "(captured)").sort() }, rngs: deps.rngs };
 }
+
+// Record the user's modules from the moment the library is loaded (see loadedModuleHash).
+recordLoadedModules();
