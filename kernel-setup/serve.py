@@ -77,6 +77,28 @@ def token_stays_in_server() -> None:
     ServerApp.initialize = initialize
 
 
+def report_kernel_exits() -> None:
+    """Log how a kernel process ended (exit code, or the signal that killed it: SIGKILL is what the
+    system's out-of-memory killer sends). Jupyter itself only says the kernel died; the runner reads
+    this line from the server's log to say why."""
+    try:
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+    except ImportError:  # an older jupyter_client: the runner then says only that the kernel died
+        return
+    original = LocalProvisioner.poll
+
+    async def poll(self):
+        ret = await original(self)
+        process = getattr(self, "process", None)
+        if ret is not None and ret != 0 and process is not None and not getattr(process, "_genlab_reported", False):
+            process._genlab_reported = True
+            how = f"was killed by signal {-ret} ({signal.Signals(-ret).name})" if ret < 0 else f"exited with code {ret}"
+            print(f"genlab: kernel process {process.pid} {how}", file=sys.stderr, flush=True)
+        return ret
+
+    LocalProvisioner.poll = poll
+
+
 def run(target: str, args: list) -> int:
     if target == "nbclassic":
         from nbclassic.notebookapp import main
@@ -107,6 +129,7 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     token_stays_in_server()
+    report_kernel_exits()
     threading.Thread(target=watch_parent, args=(private,), daemon=True).start()
     try:
         return run(argv[0], argv[1:])

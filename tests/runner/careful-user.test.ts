@@ -144,3 +144,34 @@ describe("exposure", { timeout: 240_000 }, () => {
     }
   });
 });
+
+describe("a kernel's late errors and death", { timeout: 240_000 }, () => {
+  test("an error from a timer cell 3 started, caught while cell 4 runs, fails cell 3; the copy's later cells are empty", async () => {
+    const server = await startServer();
+    try {
+      const report = await runNotebook(fx("blame-timer.ipynb"), { outDir: fresh("blame"), server, timeoutSec: 120 });
+      assert.equal(report.status, "failed");
+      assert.equal(report.error?.cell, 3, report.error?.message);
+      assert.match(report.error!.message, /blame-timer\.ipynb: cell 3 .* failed: an error was thrown after the cell had returned .*\(reported while cell 4 ran\)/);
+      assert.match(report.error!.message, /Error: timer from cell 3/);
+      const nb = readJson(report.output);
+      assert.equal(stdoutOf(nb, 3), "armed\n");
+      assert.deepEqual([nb.cells[3].outputs, nb.cells[4].outputs], [[], []], "cells after the failing one are empty in the copy");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("the message says it was killed (SIGKILL, as the out-of-memory killer does) and how much memory it had", async () => {
+    // Through the CLI: services rejects a reconnect promise of a restarting kernel that no test runner would forgive.
+    const out = fresh("killed");
+    const r = await runCli("nb", [fx("killed.ipynb"), "--out", out, "--timeout", "120"]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const msg = readJson(path.join(out, "report.json")).notebooks[0].error.message as string;
+    assert.match(msg, /killed\.ipynb: cell 3 .* failed: the kernel died/, msg);
+    assert.match(msg, /its process was killed by SIGKILL, which is what the system sends when memory runs out/, msg);
+    const mib = Number(/the kernel had reached (\d+) MiB of memory/.exec(msg)?.[1]);
+    assert.ok(mib >= 300, `peak ${mib} MiB, the cell held 300 MiB:\n${msg}`);
+    assert.doesNotMatch(msg, /gave no error text/);
+  });
+});

@@ -15,6 +15,7 @@ import { OutputCollector, normaliseOutputs } from "./collect";
 import { checkOutputs, outputPath, writeExecutedCopy } from "./output";
 import { CellReport, NotebookReport } from "./report";
 import { ServerInfo } from "./server";
+import { KernelMemory, deathNote } from "./kernelDeath";
 
 /** Options for executing one notebook on a server that is already running. */
 export interface ExecuteOptions {
@@ -154,7 +155,7 @@ async function findKernelSpec(server: ServerInfo, name: string, from: string): P
 }
 
 /** A finished (or running) code cell, kept so errors that arrive after its reply can fail it. */
-interface CellRecord { index: number; src: string; collector: OutputCollector; cr: CellReport; allowError: boolean; checked: boolean }
+interface CellRecord { index: number; src: string; collector: OutputCollector; cr: CellReport; allowError: boolean; checked: boolean; logBefore: string }
 
 /** The kernel of a run once it answered: its session, the router of its iopub messages, and how it died (if it did). */
 interface OpenKernel {
@@ -163,6 +164,21 @@ interface OpenKernel {
   /** Every iopub message goes to the cell whose request it answers, also after that cell's reply. */
   route: Map<string, OutputCollector>;
   died: () => string | null;
+  /** The kernel's peak memory (a server this process started: it runs on this machine). */
+  memory: KernelMemory;
+}
+
+/** The server's log and runtime folder when this process started it (LocalServer), else null. */
+function localParts(server: ServerInfo): { log: () => string; runtimeDir: string } | null {
+  const s = server as ServerInfo & { log?: () => string; runtimeDir?: string };
+  return typeof s.log === "function" && typeof s.runtimeDir === "string" ? { log: s.log, runtimeDir: s.runtimeDir } : null;
+}
+
+/** What `now` (a log's tail) holds after the tail `before`: the lines logged in between. */
+function logSince(before: string, now: string): string {
+  const mark = before.slice(-300);
+  const at = mark ? now.lastIndexOf(mark) : -1;
+  return at >= 0 ? now.slice(at + mark.length) : now;
 }
 
 /** One notebook's run in progress: the report being filled and the cells run so far. */
@@ -171,7 +187,7 @@ class NotebookRun {
   readonly displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
   /** The session once started (shut down at the end, also when the kernel never answered). */
   open: OpenKernel | null = null;
-  constructor(readonly prep: PreparedNotebook, readonly report: NotebookReport, readonly opts: ExecuteOptions) {}
+  constructor(readonly prep: PreparedNotebook, readonly report: NotebookReport, readonly opts: ExecuteOptions, readonly server: ServerInfo) {}
 
   fail(rec: CellRecord, status: NotebookReport["status"], cellStatus: CellReport["status"], message: string, kernelError: string): void {
     rec.cr.status = cellStatus;
@@ -183,21 +199,41 @@ class NotebookRun {
     return `${this.prep.file}: cell ${rec.index} (execution count ${rec.cr.executionCount ?? "-"})`;
   }
 
-  /** An uncaught error or dropped output reported after a cell's reply fails that cell (once). */
+  /**
+   * The cell to blame for the uncaught errors that reached `rec`'s output: the earlier cell that
+   * started the failing code when the kernel says so ("started in execution N"), else `rec`.
+   */
+  blame(rec: CellRecord): CellRecord {
+    for (const n of rec.collector.uncaughtOrigins) {
+      if (n === rec.cr.executionCount) continue;
+      const earlier = this.records.find((r) => r !== rec && r.cr.executionCount === n);
+      if (earlier) return earlier;
+    }
+    return rec;
+  }
+
+  /** Fail `culprit` for an error thrown after it had returned, reported while `seen` ran (or after). */
+  failLate(culprit: CellRecord, seen: CellRecord): boolean {
+    culprit.checked = true;
+    if (culprit.allowError) {
+      culprit.cr.status = "allowed-error";
+      return false;
+    }
+    const kernelError = seen.collector.uncaughtText();
+    const when = seen === culprit ? "" : ` (reported while cell ${seen.index} ran)`;
+    this.fail(culprit, "failed", "error", `${this.where(culprit)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise it started)${when}:\n${sourceExcerpt(culprit.src)}\n${kernelError}`, kernelError);
+    return true;
+  }
+
+  /** An uncaught error or dropped output reported after a cell's reply fails the cell that caused it (once). */
   lateFailure(): boolean {
     for (const rec of this.records) {
       if (rec.checked) continue;
       const c = rec.collector;
-      if (c.lateUncaught && rec.allowError) {
-        rec.cr.status = "allowed-error";
-        rec.checked = true;
-        continue;
-      }
       if (c.lateUncaught) {
         rec.checked = true;
-        const kernelError = c.uncaughtText();
-        this.fail(rec, "failed", "error", `${this.where(rec)} failed: an error was thrown after the cell had returned (in a timer, callback or un-awaited promise):\n${sourceExcerpt(rec.src)}\n${kernelError}`, kernelError);
-        return true;
+        if (this.failLate(this.blame(rec), rec)) return true;
+        continue;
       }
       if (c.dropped && rec.cr.status === "ok") {
         rec.checked = true;
@@ -240,7 +276,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   const sessionAt = sessionPath(prep.file, server); // throws for a notebook outside a local server's root
   const outFile = outputPath(opts.outDir, prep.file);
   const kernelChoice = chooseKernel(nb, opts.kernelName);
-  const run = new NotebookRun(prep, newReport(prep, outFile, kernelChoice.name, started), opts);
+  const run = new NotebookRun(prep, newReport(prep, outFile, kernelChoice.name, started), opts, server);
   // The copy starts clean: stale outputs (and widget state) from the source must not mix with this run's.
   for (const c of nb.cells) if (c.cell_type === "code") { c.outputs = []; c.execution_count = null; }
   delete nb.metadata.widgets;
@@ -264,6 +300,7 @@ export async function executeNotebook(prep: PreparedNotebook, server: ServerInfo
   } finally {
     // Always shut the kernel down, even after a failure or Ctrl-C; a stuck server must not hang us.
     const open = run.open;
+    open?.memory.stop();
     if (open) await shutdownSession(server, open.session.id, open.session.kernel?.id);
     open?.session.dispose();
     managers?.sessions.dispose();
@@ -290,7 +327,9 @@ async function openKernel(sessions: SessionManager, sessionAt: string, run: Note
   kernel.statusChanged.connect((_, s) => {
     if (s === "dead" || s === "autorestarting" || s === "restarting") kernelDied ??= `the kernel ${s === "dead" ? "died" : "died and is restarting"}`;
   });
-  const open: OpenKernel = { session, kernel, route, died: () => kernelDied };
+  const open: OpenKernel = { session, kernel, route, died: () => kernelDied, memory: new KernelMemory() };
+  const local = localParts(run.server);
+  if (local) open.memory.start(kernel.id, local.runtimeDir);
   run.open = open; // from here on, the caller shuts it down whatever happens
   const info = await waitForKernel(kernel, (opts.startupTimeoutSec ?? 120) * 1000, opts.signal);
   // The copy names the kernel it ran on; nbformat requires name and display_name once kernelspec is there.
@@ -339,6 +378,7 @@ async function runOneCell(run: NotebookRun, open: OpenKernel, cell: CodeCell, in
   collector.useDisplays(run.displays);
   let outcome: Outcome = { kind: "aborted" };
   const startIso = new Date().toISOString();
+  const logBefore = localParts(run.server)?.log() ?? "";
   if (opts.signal?.aborted) outcome = { kind: "aborted" };
   else if (!src.trim()) outcome = { kind: "reply", msg: { content: { status: "ok", execution_count: null } } as unknown as KernelMessage.IExecuteReplyMsg };
   else {
@@ -356,9 +396,27 @@ async function runOneCell(run: NotebookRun, open: OpenKernel, cell: CodeCell, in
   cell.execution_count = ec ?? null;
   cell.metadata.execution = { "iopub.execute_input": startIso, "shell.execute_reply": new Date().toISOString() };
   const cr: CellReport = { index, executionCount: cell.execution_count, ms: Date.now() - t0, status: "ok" };
-  const rec: CellRecord = { index, src, collector, cr, allowError, checked: false };
+  const rec: CellRecord = { index, src, collector, cr, allowError, checked: false, logBefore };
+  if (outcome.kind === "died") {
+    open.memory.sample();
+    outcome = { kind: "died", reason: `${outcome.reason}${await whyDied(run, rec, open)}` };
+  }
   await judgeCell(run, rec, outcome, replyContent);
   return rec;
+}
+
+/**
+ * What is known about a kernel that died during a cell, as "; ..." to append to the reason: for a
+ * server this process started, how its process ended (serve.py logs it when Jupyter notices, within
+ * a few seconds), its last stderr and its peak memory.
+ */
+async function whyDied(run: NotebookRun, rec: CellRecord, open: OpenKernel): Promise<string> {
+  const local = localParts(run.server);
+  if (!local) return "";
+  const exitLogged = () => /^genlab: kernel process \d+ /m.test(logSince(rec.logBefore, local.log()));
+  for (let i = 0; i < 40 && !exitLogged(); i++) await sleep(100);
+  const note = deathNote(logSince(rec.logBefore, local.log()), open.memory.peakKiB);
+  return note ? `: ${note}` : "";
 }
 
 /** Fail the run when the cell's outcome says so (allowed errors excepted). */
@@ -370,7 +428,7 @@ async function judgeCell(run: NotebookRun, rec: CellRecord, outcome: Outcome, re
   } else if (outcome.kind === "aborted") {
     run.fail(rec, "interrupted", "interrupted", `${where}: run interrupted (signal) while this cell was running:\n${sourceExcerpt(src)}`, "");
   } else if (outcome.kind === "died") {
-    const kernelError = collector.errorText();
+    const kernelError = collector.errorText().replace("(the kernel gave no error text)", "(the kernel printed no error in the notebook)");
     run.fail(rec, "failed", "error", `${where} failed: ${outcome.reason}:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
   } else if (outcome.msg.content.status !== "ok") {
     const kernelError = outcome.msg.content.status === "abort"
@@ -382,6 +440,9 @@ async function judgeCell(run: NotebookRun, rec: CellRecord, outcome: Outcome, re
     } else {
       run.fail(rec, "failed", "error", `${where} failed:\n${sourceExcerpt(src)}\n${kernelError}`, kernelError);
     }
+  } else if (collector.uncaught.length > 0 && run.blame(rec) !== rec) {
+    // An error from code an earlier cell started, thrown while this one ran: the earlier cell's.
+    run.failLate(run.blame(rec), rec);
   } else if (collector.uncaught.length > 0) {
     // The reply said "ok", but an error thrown in a timer or promise reached the output meanwhile.
     if (allowError) cr.status = "allowed-error";
@@ -403,7 +464,14 @@ function writeCopy(run: NotebookRun, outFile: string): NotebookReport {
     parameters: prep.parameters,
     execution: { status: report.status, startedAt: report.startedAt, seconds: report.seconds, kernel: report.kernel, runId: report.runId, ...(report.error ? { error: report.error.message } : {}) },
   };
-  for (const c of nb.cells) if (c.cell_type === "code") normaliseOutputs(c);
+  // A failure blamed on an earlier cell (an error from its timer) comes after later cells ran: the
+  // copy shows the run up to the failing cell, as for any failure, and the later cells empty.
+  const failedAt = report.error?.cell ?? null;
+  nb.cells.forEach((c, i) => {
+    if (c.cell_type !== "code") return;
+    if (failedAt !== null && i + 1 > failedAt) { c.outputs = []; c.execution_count = null; delete c.metadata.execution; }
+    normaliseOutputs(c);
+  });
   const written = writeExecutedCopy(outFile, nb, report.status);
   report.output = written.path;
   if (written.kept) report.kept = written.kept;
