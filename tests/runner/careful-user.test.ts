@@ -108,20 +108,31 @@ describe("the kernelspec of a copied or moved checkout", { timeout: 120_000 }, (
   });
 });
 
-describe("exposure", { timeout: 240_000 }, () => {
-  test("no kernel inherits the server's token (TypeScript and Python kernels); a notebook without a parameters cell runs", async () => {
+describe("exposure", { timeout: 480_000 }, () => {
+  test("no kernel inherits the server's token (TypeScript and Python kernels); Python -p, no parameters cell, skip-execution, --allow-errors, no stale widgets", async () => {
     const out = fresh("token");
     const server = await startServer();
     try {
       const ts = await runNotebook(fx("env-token.ipynb"), { outDir: out, server, timeoutSec: 120 });
       assert.equal(ts.status, "ok", ts.error?.message);
-      assert.equal(stdoutOf(readJson(ts.output), 2), "token in environ: false\n");
+      const tsCopy = readJson(ts.output);
+      assert.equal(stdoutOf(tsCopy, 2), "token in environ: false\n");
+      // As a general runner: skip-execution is honoured and the source's widget state is not copied.
+      assert.deepEqual(tsCopy.cells[2].outputs, [], "the cell tagged skip-execution did not run");
+      assert.equal(stdoutOf(tsCopy, 4), "after the skipped cell\n");
+      assert.equal(ts.cellsExecuted, 2);
+      assert.equal(tsCopy.metadata.widgets, undefined, "no stale widget state");
+      // --allow-errors: the failing cell is recorded and the run goes on.
+      const allowed = await runNotebook(fx("fail.ipynb"), { outDir: out, server, timeoutSec: 120, allowErrors: true });
+      assert.equal(allowed.status, "ok", allowed.error?.message);
+      assert.deepEqual(allowed.cells.map((c) => c.status), ["ok", "ok", "allowed-error", "ok"]);
+      assert.equal(stdoutOf(readJson(allowed.output), 5), "never printed\n");
       const py = await runNotebook(fx("env-token-py.ipynb"), { outDir: out, server, timeoutSec: 120, parameters: { quick: true, label: "it's" } });
       assert.equal(py.status, "ok", py.error?.message);
       const nb = readJson(py.output);
       assert.deepEqual(nb.cells[2].metadata.tags, ["injected-parameters"]);
       assert.equal(text(nb.cells[2].source), "# Parameters injected by the genlab runner\nquick = True\nlabel = \"it's\"");
-      assert.equal(stdoutOf(nb, 4), "token in environ: False\nquick=True seed=0 label=\"it's\"\n".replace("\"it's\"", "\"it's\""));
+      assert.equal(stdoutOf(nb, 4), "token in environ: False\nquick=True seed=0 label=\"it's\"\n");
     } finally {
       await server.stop();
     }
@@ -145,7 +156,7 @@ describe("exposure", { timeout: 240_000 }, () => {
   });
 });
 
-describe("a kernel's late errors and death", { timeout: 240_000 }, () => {
+describe("a kernel's late errors and death", { timeout: 400_000 }, () => {
   test("an error from a timer cell 3 started, caught while cell 4 runs, fails cell 3; the copy's later cells are empty", async () => {
     const server = await startServer();
     try {
