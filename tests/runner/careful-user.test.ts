@@ -179,6 +179,7 @@ describe("a kernel's late errors and death", { timeout: 400_000 }, () => {
     const r = await runCli("nb", [fx("killed.ipynb"), "--out", out, "--timeout", "120"]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const msg = readJson(path.join(out, "report.json")).notebooks[0].error.message as string;
+    console.log(`the message:\n${msg}`);
     assert.match(msg, /killed\.ipynb: cell 3 .* failed: the kernel died/, msg);
     assert.match(msg, /its process was killed by SIGKILL, which is what the system sends when memory runs out/, msg);
     const mib = Number(/the kernel had reached (\d+) MiB of memory/.exec(msg)?.[1]);
