@@ -13,13 +13,17 @@
 //    runner until now) had stopped listening to. `reportAsyncErrors` prints it with a fixed marker
 //    (UNCAUGHT_MARK, recognised by tools/runner/execute.ts), also on the kernel's own stderr (the
 //    Jupyter server's log), and once more at the start of the next cell, so a person at a notebook
-//    sees it too. The kernel stays alive, as tslab's own handlers kept it.
+//    sees it too. The kernel stays alive, as tslab's own handlers kept it. Each cell runs in an
+//    AsyncLocalStorage context holding its execution count, which its timers and promises inherit,
+//    so the report names the cell that started the failing code ("started in execution 2"), and
+//    the runner fails that cell, not the one running when the error came.
 // 3. Kernels left behind: jupyter_client starts a kernel in a new session, so a Jupyter server
 //    killed with SIGKILL orphans it for good. `exitWithParent` ends the kernel when the process
 //    that started it (JPY_PARENT_PID, set by jupyter_client as for ipykernel) is gone.
 "use strict";
 const fs = require("fs");
 const util = require("util");
+const { AsyncLocalStorage } = require("async_hooks");
 
 // Keep in sync with UNCAUGHT_MARK in tools/runner/execute.ts.
 const UNCAUGHT_MARK = "genlab: uncaught";
@@ -92,6 +96,7 @@ function serializeSends(zmq) {
 function reportAsyncErrors(jupyter) {
   let running = 0;
   const pending = [];
+  const origin = new AsyncLocalStorage();
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const execute = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function handleExecuteImpl(req, writeStream, writeDisplayData) {
@@ -103,13 +108,17 @@ function reportAsyncErrors(jupyter) {
     }
     running++;
     try {
-      return await execute.call(this, req, writeStream, writeDisplayData);
+      // tslab numbers the cell execCount + 1 (handleExecuteImpl); what the cell starts inherits it.
+      const execution = (this.execCount || 0) + 1;
+      return await origin.run({ execution }, () => execute.call(this, req, writeStream, writeDisplayData));
     } finally {
       running--;
     }
   };
   const report = (kind, err) => {
-    const text = `${UNCAUGHT_MARK} ${kind} (in a timer, callback or un-awaited promise):\n${describe(err)}\n`;
+    const from = origin.getStore();
+    const started = from ? `; started in execution ${from.execution}` : "";
+    const text = `${UNCAUGHT_MARK} ${kind} (in a timer, callback or un-awaited promise${started}):\n${describe(err)}\n`;
     // The server's log (the terminal of `npm start`) always gets it.
     try { fs.writeSync(2, text); } catch { /* no stderr */ }
     // Between cells, keep a few for the next cell (a timer throwing in a loop must not grow this).

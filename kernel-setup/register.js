@@ -32,32 +32,78 @@ function writeIfChanged(file, text) {
   return true;
 }
 
-const spec = {
-  argv: [process.execPath, path.join(root, "kernel-setup", "launch.js"), "{connection_file}"],
-  display_name: "TypeScript (genlab)",
-  language: "typescript",
-  interrupt_mode: "signal",
-  metadata: { genlab: { root } },
-};
-const specText = JSON.stringify(spec, null, 1) + "\n";
-const changed = writeIfChanged(path.join(jupyterPath, "kernels", "tslab", "kernel.json"), specText);
-
-// Remember which Jupyter to start (read by the runner, `npm start` and `npm run doctor`).
-const configFile = path.join(local, "jupyter.json");
-let config = {};
-try { config = JSON.parse(fs.readFileSync(configFile, "utf8")); } catch { /* first run */ }
-for (const [key, flag] of [["python", "--python"], ["source", "--source"], ["ui", "--ui"], ["serverVersion", "--server-version"]]) {
-  const v = arg(flag);
-  if (v !== undefined) config[key] = v;
+/**
+ * The kernelspec of the checkout at `projectRoot`, as text. Jupyter runs a kernelspec's argv as
+ * given, from the notebook's folder, so the paths in it are absolute: they name this checkout, and
+ * a copied or moved checkout must write its own (`ensureKernelSpec`).
+ */
+function kernelSpecText(projectRoot = root, node = process.execPath) {
+  const spec = {
+    argv: [node, path.join(projectRoot, "kernel-setup", "launch.js"), "{connection_file}"],
+    display_name: "TypeScript (genlab)",
+    language: "typescript",
+    interrupt_mode: "signal",
+    metadata: { genlab: { root: projectRoot } },
+  };
+  return JSON.stringify(spec, null, 1) + "\n";
 }
-config.jupyterPath = jupyterPath;
-writeIfChanged(configFile, JSON.stringify(config, null, 1) + "\n");
 
-if (process.argv.includes("--user")) {
-  const userDir = process.platform === "darwin"
-    ? path.join(os.homedir(), "Library", "Jupyter", "kernels", "genlab-tslab")
-    : path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter", "kernels", "genlab-tslab");
-  writeIfChanged(path.join(userDir, "kernel.json"), specText);
-  console.log(`kernel: also installed for your user Jupyter as 'genlab-tslab' in ${userDir}`);
+/** Where the project-local tslab kernelspec of the checkout at `projectRoot` lives. */
+function kernelSpecFile(projectRoot = root) {
+  return path.join(projectRoot, ".jupyter-local", "share", "jupyter", "kernels", "tslab", "kernel.json");
 }
-console.log(`kernel: tslab kernelspec ${changed ? "written" : "up to date"} in ${path.join(jupyterPath, "kernels", "tslab")}`);
+
+/**
+ * Make sure the project-local kernelspec names this checkout's launcher and a Node binary that
+ * exists; rewrite it when it does not (a copied checkout names the original's launcher, which
+ * would rebuild and run the original's dist/; a moved one names a folder that is gone). Returns
+ * "ok", "rewritten" (with the reason) or "missing" (never registered: run `npm run setup`).
+ */
+function ensureKernelSpec(projectRoot = root) {
+  const file = kernelSpecFile(projectRoot);
+  let spec;
+  try {
+    spec = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    if (e.code === "ENOENT") return { state: "missing" };
+    spec = null;
+  }
+  const launcher = path.join(projectRoot, "kernel-setup", "launch.js");
+  const argv = spec && Array.isArray(spec.argv) ? spec.argv : [];
+  let why = null;
+  if (!spec) why = "unreadable";
+  else if (argv[1] !== launcher) why = `it named ${argv[1]}, not this checkout's launcher`;
+  else if (!argv[0] || !fs.existsSync(argv[0])) why = `its Node binary ${argv[0]} is gone`;
+  if (why === null) return { state: "ok" };
+  const node = argv[0] && fs.existsSync(argv[0]) ? argv[0] : process.execPath;
+  writeIfChanged(file, kernelSpecText(projectRoot, node));
+  return { state: "rewritten", why };
+}
+
+function main() {
+  const specText = kernelSpecText();
+  const changed = writeIfChanged(kernelSpecFile(), specText);
+
+  // Remember which Jupyter to start (read by the runner, `npm start` and `npm run doctor`).
+  const configFile = path.join(local, "jupyter.json");
+  let config = {};
+  try { config = JSON.parse(fs.readFileSync(configFile, "utf8")); } catch { /* first run */ }
+  for (const [key, flag] of [["python", "--python"], ["source", "--source"], ["ui", "--ui"], ["serverVersion", "--server-version"]]) {
+    const v = arg(flag);
+    if (v !== undefined) config[key] = v;
+  }
+  config.jupyterPath = jupyterPath;
+  writeIfChanged(configFile, JSON.stringify(config, null, 1) + "\n");
+
+  if (process.argv.includes("--user")) {
+    const userDir = process.platform === "darwin"
+      ? path.join(os.homedir(), "Library", "Jupyter", "kernels", "genlab-tslab")
+      : path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter", "kernels", "genlab-tslab");
+    writeIfChanged(path.join(userDir, "kernel.json"), specText);
+    console.log(`kernel: also installed for your user Jupyter as 'genlab-tslab' in ${userDir}`);
+  }
+  console.log(`kernel: tslab kernelspec ${changed ? "written" : "up to date"} in ${path.join(jupyterPath, "kernels", "tslab")}`);
+}
+
+module.exports = { kernelSpecText, kernelSpecFile, ensureKernelSpec };
+if (require.main === module) main();

@@ -13,6 +13,10 @@ end-of-file, Node is gone, and we stop the server as on SIGTERM (which shuts its
 then exit hard if that takes too long. The kernels also exit by themselves when their server is
 gone (kernel-setup/kernel-guards.js).
 
+The token is removed from the environment once the server has read it, so the kernels it starts
+(which inherit its environment) never see it: a Python kernel could otherwise print it into a
+notebook with one line.
+
 --private (the runner's server): write no runtime info files (jpserver-*.json and the
 *-open.html page hold the token, and nothing lists a private server), and remove
 JUPYTER_RUNTIME_DIR (a folder made for this server alone) on the way out.
@@ -53,6 +57,48 @@ def no_runtime_files() -> None:
             setattr(ServerApp, name, lambda self, *a, **k: None)
 
 
+def token_stays_in_server() -> None:
+    """Drop JUPYTER_TOKEN from os.environ right after the server has read it (kernels copy os.environ)."""
+    try:
+        from jupyter_server.serverapp import ServerApp
+    except ImportError:  # notebook 6 runs without jupyter_server; its kernels keep the variable
+        return
+    original = ServerApp.initialize
+
+    def initialize(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        # Reading the token fixes its value (the default comes from the variable on first read).
+        getattr(self, "token", None)
+        provider = getattr(self, "identity_provider", None)  # jupyter_server >= 2
+        getattr(provider, "token", None)
+        os.environ.pop("JUPYTER_TOKEN", None)
+        return result
+
+    ServerApp.initialize = initialize
+
+
+def report_kernel_exits() -> None:
+    """Log how a kernel process ended (exit code, or the signal that killed it: SIGKILL is what the
+    system's out-of-memory killer sends). Jupyter itself only says the kernel died; the runner reads
+    this line from the server's log to say why."""
+    try:
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+    except ImportError:  # an older jupyter_client: the runner then says only that the kernel died
+        return
+    original = LocalProvisioner.poll
+
+    async def poll(self):
+        ret = await original(self)
+        process = getattr(self, "process", None)
+        if ret is not None and ret != 0 and process is not None and not getattr(process, "_genlab_reported", False):
+            process._genlab_reported = True
+            how = f"was killed by signal {-ret} ({signal.Signals(-ret).name})" if ret < 0 else f"exited with code {ret}"
+            print(f"genlab: kernel process {process.pid} {how}", file=sys.stderr, flush=True)
+        return ret
+
+    LocalProvisioner.poll = poll
+
+
 def run(target: str, args: list) -> int:
     if target == "nbclassic":
         from nbclassic.notebookapp import main
@@ -82,6 +128,8 @@ def main() -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
+    token_stays_in_server()
+    report_kernel_exits()
     threading.Thread(target=watch_parent, args=(private,), daemon=True).start()
     try:
         return run(argv[0], argv[1:])

@@ -87,6 +87,16 @@ elif can_apt; then
 else
   die "no Jupyter server found, PyPI is unreachable and apt-get is not usable (need root or passwordless sudo). Install Jupyter yourself ('pip install jupyterlab' or 'brew install jupyterlab'), or point GENLAB_PYTHON at a Python that has it."
 fi
+# A Python kernel too: readers run their own Python notebooks through the runner (`npm run nb`,
+# with -p injected in Python as papermill does), and its tests do.
+if ! "$python" -c 'import ipykernel' >/dev/null 2>&1 && [ -z "${GENLAB_NO_INSTALL:-}" ]; then
+  if [ "$source_kind" = debian ] && can_apt; then
+    say "Jupyter: installing Debian's Python kernel (python3-ipykernel) ..."
+    apt_install python3-ipykernel || say "Jupyter: could not install python3-ipykernel; Python notebooks will not run."
+  elif [ "$source_kind" = venv ]; then
+    "$python" -m pip install -q ipykernel || say "Jupyter: could not install ipykernel; Python notebooks will not run."
+  fi
+fi
 ui=$(ui_of "$python")
 server_version=$("$python" -c 'import jupyter_server; print(jupyter_server.__version__)')
 

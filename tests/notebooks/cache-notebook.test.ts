@@ -35,8 +35,12 @@ function notebook(teacherBody: string): object {
 }
 
 async function run(teacherBody: string, parameters: Record<string, unknown> = {}): Promise<string> {
+  return runCells(notebook(teacherBody), parameters);
+}
+
+async function runCells(nb: object, parameters: Record<string, unknown> = {}): Promise<string> {
   const file = path.join(dir, "99-cache-test.ipynb");
-  fs.writeFileSync(file, JSON.stringify(notebook(teacherBody), null, 1));
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1));
   const out = path.join(dir, "out");
   const report = await runNotebook(file, { parameters, outDir: out, server, writeReport: false, timeoutSec: 120 });
   assert.equal(report.status, "ok", report.error?.message);
@@ -65,4 +69,37 @@ test("an edited notebook function called by a cached computation gives the new r
   assert.match(again, /VALUE=400\b/);
   const reparam = await run("return k * 100;", { seed: 1 });
   assert.doesNotMatch(reparam, /cache: reused/, "a changed parameter the computation reads is a new key");
+});
+
+/** A notebook whose cached computation calls a closure made by a factory and a helper module next to it. */
+function closureNotebook(scale: number): object {
+  let id = 0;
+  const code = (src: string, tags?: string[]) => ({ cell_type: "code", id: `k${id++}`, execution_count: null, metadata: tags ? { tags } : {}, outputs: [], source: src });
+  return {
+    cells: [
+      { cell_type: "markdown", id: "title", metadata: {}, source: "# 99 · Cache test" },
+      code("let quick = false;\nlet seed = 0;", ["parameters"]),
+      code('import { cached } from "genlab";\nconst helpers = require("./helpers.js");'),
+      code("function makeScale(k: number) {\n  return (x: number) => x * k;\n}"),
+      code(`const f = makeScale(${scale});`),
+      code('const value = await cached("closure-test", () => f(3) + helpers.offset());\nconsole.log(`VALUE=${value}`);'),
+    ],
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (genlab)", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+test("a value captured by a closure and a helper module next to the notebook are part of the key", { timeout: 300_000 }, async () => {
+  const helper = (n: number) => fs.writeFileSync(path.join(dir, "helpers.js"), `exports.offset = () => ${n};\n`);
+  helper(1);
+  assert.match(await runCells(closureNotebook(2)), /VALUE=7\b/);
+  const rescaled = await runCells(closureNotebook(5));
+  assert.match(rescaled, /VALUE=16\b/, "makeScale(5), not the cached makeScale(2) result");
+  assert.doesNotMatch(rescaled, /cache: reused/);
+  assert.match(await runCells(closureNotebook(5)), /cache: reused 'closure-test'[\s\S]*VALUE=16\b/, "unchanged: reused");
+  helper(2);
+  const edited = await runCells(closureNotebook(5));
+  assert.match(edited, /VALUE=17\b/, "the edited helper's result");
+  assert.doesNotMatch(edited, /cache: reused/);
 });

@@ -103,8 +103,8 @@ describe("processes", { timeout: 180_000 }, () => {
 
   test("the nb, book and start scripts exec their command, so npm's SIGTERM reaches it", () => {
     const scripts = readJson(path.join(root, "package.json")).scripts as Record<string, string>;
-    assert.match(scripts.nb, /^exec node dist\/cli\/nb\.js$/);
-    assert.match(scripts.book, /^exec node dist\/cli\/book\.js$/);
-    assert.match(scripts.start, /&& exec node dist\/cli\/start\.js$/);
+    assert.match(scripts.nb, /^exec node dist\/tools\/cli\/nb\.js$/);
+    assert.match(scripts.book, /^exec node dist\/tools\/cli\/book\.js$/);
+    assert.match(scripts.start, /&& exec node dist\/tools\/cli\/start\.js$/);
   });
 });

@@ -142,7 +142,7 @@ describe("errors before execution (no server is started)", () => {
     ["malformed JSON", [fx("malformed.ipynb")], /malformed\.ipynb: not a valid \.ipynb file \(not JSON/],
     ["nbformat 3", [fx("nbformat3.ipynb")], /not an nbformat 4 notebook \(nbformat = 3\)/],
     ["cells missing", [fx("nocells.ipynb")], /not a valid nbformat 4 notebook: no cells array/],
-    ["no parameters cell", [fx("noparams.ipynb")], /noparams\.ipynb: no code cell tagged "parameters"/],
+    ["-p without a parameters cell", [fx("noparams.ipynb"), "-p", "quick=true"], /noparams\.ipynb: no code cell tagged "parameters", so -p quick cannot be set/],
     ["file not found", [fx("missing.ipynb")], /missing\.ipynb: file not found/],
     ["bad -p syntax", [fx("pass.ipynb"), "-p", "quick"], /-p quick: expected key=value/],
   ];

@@ -162,7 +162,11 @@ describe("server root", () => {
     assert.equal(serverRootFor([path.join(root, "notebooks", "a.ipynb"), path.join(root, "tests", "b.ipynb")], root), root);
     assert.equal(serverRootFor(["/tmp/x/y/a.ipynb", "/tmp/x/z/b.ipynb"], root), "/tmp/x");
     assert.equal(serverRootFor(["/tmp/x/a.ipynb"], root), "/tmp/x");
-    assert.throws(() => serverRootFor(["/tmp/a.ipynb", "/var/b.ipynb"], root), { name: "NotebookInputError", message: /share no folder below \/.*separate commands/ });
+    assert.throws(() => serverRootFor(["/tmp/a.ipynb", "/var/b.ipynb"], root), { name: "NotebookInputError", message: /only common folder is \/, and the runner will not serve all of it; .*separate command/ });
+    // Notebooks in two folders under the home or temporary folder: not the whole home or /tmp.
+    assert.throws(() => serverRootFor([path.join(os.tmpdir(), "a", "x.ipynb"), path.join(os.tmpdir(), "b", "y.ipynb")], root), /will not serve all of it/);
+    assert.throws(() => serverRootFor([path.join(os.homedir(), "a", "x.ipynb"), path.join(os.homedir(), "b", "y.ipynb")], root), /will not serve all of it/);
+    assert.equal(serverRootFor([path.join(os.tmpdir(), "x.ipynb")], root), os.tmpdir(), "one notebook's own folder is served (hidden files not)");
     assert.throws(() => serverRootFor(["/a.ipynb"], root), /will not serve the whole disk/);
   });
   test("a session path is relative to the served folder; a notebook outside it is refused, not run elsewhere", () => {

@@ -26,6 +26,13 @@ async function printed<T>(fn: () => Promise<T>): Promise<{ value: T; lines: stri
 }
 
 /**
+ * Call counters at module level: a closure's module scope is not part of its key (a computation
+ * that captured a counter from the test around it would change its own key by counting).
+ */
+const counts: Record<string, number> = {};
+const bump = (name: string): number => (counts[name] = (counts[name] ?? 0) + 1);
+
+/**
  * A closure as tslab compiles a notebook cell: names from earlier cells are read as `exports.name`.
  * `body` is the arrow function's source.
  */
@@ -34,19 +41,18 @@ function notebookClosure<T>(scope: Record<string, unknown>, body: string): () =>
 }
 
 test("computes once, then reads and says so in one line; another name or other code is another result", async () => {
-  let calls = 0;
-  const f = () => { calls++; return { curve: [1, 2, 3], best: 0.5 }; };
+  const f = () => { bump("first"); return { curve: [1, 2, 3], best: 0.5 }; };
   const a = await cached("x", f);
   const { value: b, lines } = await printed(() => cached("x", f));
   assert.deepEqual(a, b);
-  assert.equal(calls, 1);
+  assert.equal(counts.first, 1);
   assert.equal(lines.length, 1);
   assert.match(lines[0], /^cache: reused 'x', computed on \d{4}-\d\d-\d\d \d\d:\d\d UTC in \d+\.\d\d s; to recompute, run with GENLAB_NO_CACHE=1 or pass \{ ignore: true \}$/);
   await cached("y", f);
-  assert.equal(calls, 2);
-  const g = () => { calls += 10; return 0; };
+  assert.equal(counts.first, 2);
+  const g = () => { counts.first += 10; return 0; };
   await cached("x", g);
-  assert.equal(calls, 12, "a different function under the same name computes");
+  assert.equal(counts.first, 12, "a different function under the same name computes");
   assert.notEqual(keyOf("x", f).hash, keyOf("x", g).hash);
   assert.notEqual(keyOf("x", f).hash, keyOf("x", f, { version: "2" }).hash);
   assert.notEqual(keyOf("x", f).hash, keyOf("x", f, { key: { n: 1 } }).hash);
@@ -138,8 +144,7 @@ test("Float64Array, matrices, NaN/Infinity/-0 and async results round-trip exact
 });
 
 test("ignore / GENLAB_NO_CACHE recompute and overwrite; a corrupt entry is recomputed with a warning", async () => {
-  let calls = 0;
-  const f = () => ++calls;
+  const f = () => bump("ignore");
   await cached("ignore", f);
   assert.equal(await cached("ignore", f), 1);
   assert.equal(await cached("ignore", f, { ignore: true }), 2);
@@ -163,11 +168,10 @@ test("a cache folder that cannot be written warns and keeps the computed value",
 });
 
 test("concurrent calls share one computation; clearCache empties the folder", async () => {
-  let calls = 0;
-  const f = async () => { calls++; await new Promise((r) => setTimeout(r, 20)); return 7; };
+  const f = async () => { bump("shared"); await new Promise((r) => setTimeout(r, 20)); return 7; };
   const [a, b] = await Promise.all([cached("shared", f), cached("shared", f)]);
   assert.equal(a + b, 14);
-  assert.equal(calls, 1);
+  assert.equal(counts.shared, 1);
   assert.ok(clearCache() > 0);
   assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith(".json")).length, 0);
 });

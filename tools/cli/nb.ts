@@ -24,6 +24,7 @@ options:
   --token T               its token (default: $JUPYTER_TOKEN)
   --jobs N                run N notebooks at once, each on its own kernel (default 1)
   --kernel NAME           kernel name (default: the notebook's kernelspec, else tslab)
+  --allow-errors          record a failing cell and go on (the run still ends ok)
   -h, --help              this help
 
 exit codes: 0 ok, 1 a cell failed, 2 usage/input error, 3 no server/kernel, 130/143 interrupted (SIGINT/SIGTERM)`;
@@ -37,12 +38,13 @@ interface Args {
   token?: string;
   jobs: number;
   kernel?: string;
+  allowErrors: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args | "help" {
-  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1 };
+  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, allowErrors: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -69,6 +71,7 @@ function parseArgs(argv: string[]): Args | "help" {
       case "--token": a.token = value(); break;
       case "--jobs": a.jobs = Math.floor(num(1)); break;
       case "--kernel": a.kernel = value(); break;
+      case "--allow-errors": a.allowErrors = true; break;
       default:
         if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
         a.notebooks.push(arg);
@@ -77,6 +80,19 @@ function parseArgs(argv: string[]): Args | "help" {
   if (a.notebooks.length === 0) throw new UsageError("no notebook given");
   if (a.token !== undefined && a.server === undefined) throw new UsageError("--token needs --server");
   return a;
+}
+
+/**
+ * The report of a notebook whose run threw (a bug, not a failing cell): status "error", so the
+ * command goes on with the other notebooks, writes report.json and exits 3.
+ */
+function crashReport(prep: PreparedNotebook, why: string): NotebookReport {
+  return {
+    notebook: prep.file, output: "", status: "error", seconds: 0, cellsExecuted: 0,
+    codeCells: prep.notebook.cells.filter((c) => c.cell_type === "code").length,
+    parameters: prep.parameters, kernel: "", startedAt: new Date().toISOString(), cells: [],
+    error: { cell: null, executionCount: null, source: "", kernelError: "", message: `${prep.file}: the runner failed unexpectedly: ${why}` },
+  };
 }
 
 async function main(): Promise<number> {
@@ -146,14 +162,15 @@ async function main(): Promise<number> {
           outDir: args.outDir,
           timeoutSec: args.timeoutSec,
           kernelName: args.kernel,
+          allowErrors: args.allowErrors,
           signal: stop.signal,
           onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${path.basename(p.notebook)}: cell ${p.codeCell}/${p.codeCells}`) : undefined,
-        });
+        }).catch((e: unknown) => crashReport(prep, (e as Error).stack ?? String(e)));
         if (tty) process.stderr.write("\r\x1b[K");
         reports.push(report);
         console.log(summaryLine(report));
         if (report.error) console.error(report.error.message);
-        if (report.status !== "ok") console.error(`executed copy (up to the failing cell): ${report.output}`);
+        if (report.status !== "ok" && report.output) console.error(`executed copy (up to the failing cell): ${report.output}`);
         if (report.kept) console.error(`the good copy of an earlier run was kept: ${report.kept}`);
       }
     };

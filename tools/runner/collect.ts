@@ -39,6 +39,11 @@ export class OutputCollector {
   replied = false;
   /** Whether an uncaught-error report arrived after the reply. */
   lateUncaught = false;
+  /**
+   * The execution counts of the cells that started the failing code, one per report that names it
+   * (kernel-guards.js: "started in execution N"): the cell to blame, which may be an earlier one.
+   */
+  uncaughtOrigins: number[] = [];
 
   constructor(private cell: CodeCell) {}
 
@@ -118,6 +123,8 @@ export class OutputCollector {
     if (m) {
       // Each report is one write, so one message: keep it from the mark on.
       this.uncaught.push(text.slice(m.index).trim());
+      const origin = /^genlab: uncaught [^\n]*; started in execution (\d+)\)/m.exec(text.slice(m.index));
+      if (origin) this.uncaughtOrigins.push(Number(origin[1]));
       if (this.replied) this.lateUncaught = true;
     }
     if (this.dropped === null && RATE_LIMIT_NOTE.test(text)) this.dropped = text.trim().split("\n")[0];

@@ -5,12 +5,20 @@
  * kernels, and exits with 128 + the signal number (130, 143, 129). A second signal forces: the
  * server is killed at once.
  *
+ * One signal often arrives twice: sent to the whole process group (`timeout`, `kill -- -PGID`, a
+ * terminal hangup), it reaches us directly and again through npm, which passes it on. So a signal
+ * that comes within `DUPLICATE_WINDOW_MS` of the first counts as the same one, and only a later
+ * one forces; the parent-watch below never forces.
+ *
  * Run through npm, the command's parent is npm's `sh -c` (or npm itself, with `exec` in the
  * script). When npm is killed, its shell may die without passing the signal on, leaving us
  * orphaned and still running; so under npm we also watch our parent and stop as on SIGTERM when it
  * is gone.
  */
 import * as fs from "fs";
+
+/** Signals this close to the first are one event delivered twice (see the note above). */
+export const DUPLICATE_WINDOW_MS = 1500;
 
 export const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
@@ -50,12 +58,14 @@ export function handleStopSignals(name: string, force: () => void): StopControl 
   // crash us before the cleanup.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   let first: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals, why = sig as string) => {
+  let firstAt = 0;
+  const onSignal = (sig: NodeJS.Signals, why = sig as string, canForce = true) => {
     if (first === null) {
       first = sig;
+      firstAt = Date.now();
       process.stderr.write(`\n${name}: ${why}: interrupting the running cells, writing the executed copies, shutting down (again to force)\n`);
       controller.abort();
-    } else {
+    } else if (canForce && Date.now() - firstAt > DUPLICATE_WINDOW_MS) {
       force();
       process.exit(SIGNAL_EXIT_CODES[first] ?? 1);
     }
@@ -69,7 +79,7 @@ export function handleStopSignals(name: string, force: () => void): StopControl 
     watch = setInterval(() => {
       if (!parentAlive(ppid)) {
         clearInterval(watch);
-        onSignal("SIGTERM", `npm (parent ${ppid}) is gone`);
+        onSignal("SIGTERM", `npm (parent ${ppid}) is gone`, false);
       }
     }, 500);
     watch.unref();

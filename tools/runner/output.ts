@@ -3,7 +3,8 @@
  *
  * - before anything runs, `checkOutputs` makes sure the --out folder exists and can be written, that
  *   no copy would land on its own source notebook, and that no file there that the runner did not
- *   write (a notebook without metadata.genlab.execution) would be replaced;
+ *   write would be replaced: neither NAME.ipynb nor NAME.failed.ipynb (a notebook without
+ *   metadata.genlab.execution), nor report.json (a file that is not a runner report);
  * - `writeExecutedCopy` never lets a failed run replace a good copy: the failed run's copy goes
  *   next to it as NAME.failed.ipynb. The choice and the rename happen under a lock file, so two runs
  *   of one notebook into one folder at once leave one whole copy from one of them (writes are
@@ -61,14 +62,52 @@ function sameFile(a: string, b: string): boolean {
 }
 
 /**
+ * Create `dir` and its missing parents, one level at a time. Node's `mkdirSync(dir, { recursive:
+ * true })` loops forever (100% CPU) on a path inside /proc, where mkdir fails with ENOENT however
+ * often the parent is made; here each level is made once and a failure is thrown.
+ */
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.push(d);
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      fs.mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}
+
+/** Whether `file` is a report the runner wrote (or missing): anything else there is never replaced. */
+export function isRunnerReport(file: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT";
+  }
+  try {
+    return (JSON.parse(text) as { runner?: unknown }).runner === "genlab";
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Everything about the output folder that can be checked before a server starts; throws a
  * NotebookInputError (exit 2) with one line naming the problem.
  */
-export function checkOutputs(outDir: string, notebooks: string[]): void {
+export function checkOutputs(outDir: string, notebooks: string[], report: string | null = "report.json"): void {
   const dir = path.resolve(outDir);
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new NotebookInputError(`--out ${outDir}: exists and is not a folder`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     const probe = path.join(dir, `.genlab-write-test-${process.pid}-${randomBytes(3).toString("hex")}`);
     fs.writeFileSync(probe, "");
     fs.rmSync(probe, { force: true });
@@ -80,9 +119,14 @@ export function checkOutputs(outDir: string, notebooks: string[]): void {
     if (sameFile(target, nb)) {
       throw new NotebookInputError(`${nb}: --out ${outDir} would overwrite the source notebook with its executed copy; choose another folder (the default is build/notebooks)`);
     }
-    if (inspectTarget(target).kind === "other") {
-      throw new NotebookInputError(`${target} exists and is not an executed copy written by the runner (no metadata.genlab.execution); refusing to replace it: choose another --out folder`);
+    for (const file of [target, failedPath(target)]) {
+      if (inspectTarget(file).kind === "other") {
+        throw new NotebookInputError(`${file} exists and is not an executed copy written by the runner (no metadata.genlab.execution); refusing to replace it: choose another --out folder`);
+      }
     }
+  }
+  if (report !== null && !isRunnerReport(path.join(dir, report))) {
+    throw new NotebookInputError(`${path.join(dir, report)} exists and is not a report written by the runner; refusing to replace it: choose another --out folder`);
   }
 }
 
@@ -108,7 +152,9 @@ export function writeExecutedCopy(outFile: string, nb: Notebook, status: string)
       const existing = inspectTarget(outFile);
       let kept: string | undefined;
       if (existing.kind === "other" || (status !== "ok" && existing.kind === "copy" && existing.status === "ok")) {
-        target = existing.kind === "other" ? outFile.replace(/(\.ipynb)?$/, `.${randomBytes(3).toString("hex")}.ipynb`) : failedPath(outFile);
+        // A file that appeared during the run and is not ours is never replaced: a fresh name instead.
+        const unique = outFile.replace(/(\.ipynb)?$/, `.${randomBytes(3).toString("hex")}.ipynb`);
+        target = existing.kind === "other" || inspectTarget(failedPath(outFile)).kind === "other" ? unique : failedPath(outFile);
         kept = outFile;
       }
       writeNotebook(target, nb);
@@ -132,7 +178,7 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
  */
 export function withLock<T>(file: string, fn: () => T, staleMs = 10000): T {
   const lock = path.join(path.dirname(file), `.${path.basename(file)}.lock`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeFolder(path.dirname(file));
   for (;;) {
     try {
       const fd = fs.openSync(lock, "wx");

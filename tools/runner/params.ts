@@ -164,6 +164,46 @@ export function checkParams(file: string, decls: ParamDecl[], given: Record<stri
   return out;
 }
 
+/** The language the notebook's cells are written in: its kernelspec's, else language_info's, else TypeScript. */
+export function notebookLanguage(nb: Notebook): string {
+  const ks = nb.metadata.kernelspec as { language?: unknown } | undefined;
+  const li = nb.metadata.language_info as { name?: unknown } | undefined;
+  const lang = typeof ks?.language === "string" ? ks.language : typeof li?.name === "string" ? li.name : "typescript";
+  return lang.toLowerCase();
+}
+
+const isTypeScript = (lang: string) => ["typescript", "javascript", "ts", "js"].includes(lang);
+
+/** A JSON value as a Python literal (True / False / None; strings and numbers as in JSON, which Python reads too). */
+export function pythonLiteral(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (Array.isArray(v)) return `[${v.map(pythonLiteral).join(", ")}]`;
+  if (typeof v === "object") return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${pythonLiteral(x)}`).join(", ")}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * The names a Python parameters cell assigns at top level (`name = value`, `name: type = value`), as
+ * papermill reads them; their kinds are not checked (Python's literals are not TypeScript's).
+ */
+export function pythonParamDecls(source: string): ParamDecl[] {
+  const out: ParamDecl[] = [];
+  for (const m of source.matchAll(/^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=(?!=)\s*(.*)$/gm)) {
+    out.push({ name: m[1], keyword: "let", kind: "unknown", defaultText: m[2].trim() });
+  }
+  return out;
+}
+
+/** The injected cell's code in the notebook's language: Python for a Python kernel (papermill's convention), else TypeScript. */
+export function injectionCodeFor(lang: string, values: Record<string, unknown>): string {
+  if (isTypeScript(lang)) return injectionCode(values);
+  const lines = ["# Parameters injected by the genlab runner"];
+  for (const [k, v] of Object.entries(values)) lines.push(`${k} = ${pythonLiteral(v)}`);
+  return lines.join("\n");
+}
+
 /** The injected cell's code: one TypeScript assignment per parameter (`quick = true;`). */
 export function injectionCode(values: Record<string, unknown>): string {
   const lines = ["// Parameters injected by the genlab runner"];
@@ -179,7 +219,7 @@ export function injectionCode(values: Record<string, unknown>): string {
  * papermill does when re-running an executed copy), and the values recorded in
  * `metadata.genlab.parameters`. With no values, no cell is added but the (empty) record is kept.
  */
-export function injectParameters(nb: Notebook, values: Record<string, unknown>): Notebook {
+export function injectParameters(nb: Notebook, values: Record<string, unknown>, lang = "typescript"): Notebook {
   const copy: Notebook = JSON.parse(JSON.stringify(nb));
   copy.cells = copy.cells.filter((c) => !cellTags(c).includes("injected-parameters"));
   const at = findParametersCell(copy);
@@ -189,7 +229,7 @@ export function injectParameters(nb: Notebook, values: Record<string, unknown>):
       execution_count: null,
       metadata: { tags: ["injected-parameters"] },
       outputs: [],
-      source: splitLines(injectionCode(values)),
+      source: splitLines(injectionCodeFor(lang, values)),
     };
     if (copy.nbformat_minor >= 5) cell.id = newCellId();
     copy.cells.splice(at + 1, 0, cell as Cell);
@@ -205,9 +245,16 @@ export function injectParameters(nb: Notebook, values: Record<string, unknown>):
 export function prepareParameters(file: string, nb: Notebook, given: Record<string, GivenParam>): { notebook: Notebook; values: Record<string, unknown> } {
   const at = findParametersCell(nb);
   if (at < 0) {
-    throw new NotebookInputError(`${file}: no code cell tagged "parameters" (every notebook needs one: add the tag "parameters" to the cell that declares quick, seed, ... with let)`);
+    // As papermill: a notebook without parameters runs as it is; only setting one needs the cell.
+    if (Object.keys(given).length === 0) return { notebook: injectParameters(nb, {}), values: {} };
+    throw new NotebookInputError(`${file}: no code cell tagged "parameters", so -p ${Object.keys(given).join(", ")} cannot be set (add the tag "parameters" to the cell that declares them)`);
   }
-  const decls = parseParamDecls(sourceText(nb.cells[at]));
+  const lang = notebookLanguage(nb);
+  if (!isTypeScript(lang) && lang !== "python" && Object.keys(given).length > 0) {
+    throw new NotebookInputError(`${file}: the runner injects parameters in TypeScript or Python; this notebook's language is ${lang}`);
+  }
+  const source = sourceText(nb.cells[at]);
+  const decls = lang === "python" ? pythonParamDecls(source) : parseParamDecls(source);
   const values = checkParams(file, decls, given);
-  return { notebook: injectParameters(nb, values), values };
+  return { notebook: injectParameters(nb, values, lang), values };
 }

@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { writeFileAtomic } from "./nbformat";
+import { isRunnerReport } from "./output";
 
 /** One executed code cell. */
 export interface CellReport {
@@ -77,9 +78,14 @@ export function runReport(notebooks: NotebookReport[]): RunReport {
   };
 }
 
-/** Write DIR/report.json atomically; returns its path. */
+/**
+ * Write DIR/report.json atomically; returns its path. Throws, replacing nothing, when a file there is
+ * not a report the runner wrote (checkOutputs refuses such a folder before a run; this covers one
+ * that appeared during it).
+ */
 export function writeReport(outDir: string, notebooks: NotebookReport[], name = "report.json"): string {
   const file = path.resolve(outDir, name);
+  if (!isRunnerReport(file)) throw new Error(`${file} exists and is not a report written by the runner; not replaced`);
   writeFileAtomic(file, JSON.stringify(runReport(notebooks), null, 2) + "\n");
   return file;
 }

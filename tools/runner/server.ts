@@ -122,6 +122,25 @@ export interface StartServerOptions {
   serverArgs?: string[];
 }
 
+/**
+ * Make the project-local tslab kernelspec this checkout's own (kernel-setup/register.js): a copied
+ * or moved checkout's kernel.json names the original folder's launcher, which would rebuild and
+ * run the original's dist/ (or, moved, not start at all); it is rewritten, with a note on stderr.
+ * Throws a RunnerSetupError when there is none (`npm run setup` has not run).
+ */
+export function ensureOwnKernelSpec(root: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const register = require(path.join(root, "kernel-setup", "register.js")) as {
+    ensureKernelSpec(root: string): { state: "ok" | "missing" | "rewritten"; why?: string };
+    kernelSpecFile(root: string): string;
+  };
+  const r = register.ensureKernelSpec(root);
+  if (r.state === "missing") {
+    throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.dirname(register.kernelSpecFile(root))}); run \`npm run setup\` first`);
+  }
+  if (r.state === "rewritten") process.stderr.write(`genlab: re-registered the tslab kernelspec for this checkout (${r.why})\n`);
+}
+
 /** kernel-setup/serve.py: the wrapper every Jupyter server of the lab runs under. */
 export function serveScript(root: string): string {
   return path.join(root, "kernel-setup", "serve.py");
@@ -129,19 +148,26 @@ export function serveScript(root: string): string {
 
 /**
  * The folder a private server must serve for these notebooks: the project when they all lie inside
- * it, otherwise the deepest folder that holds them all. Throws a NotebookInputError when that is a
- * file-system root (say /tmp/a.ipynb and /home/me/b.ipynb): serving the whole disk is refused, run
- * such notebooks in separate commands.
+ * it, else the notebooks' own folder when they share one. Notebooks outside the project in several
+ * folders are served from the deepest folder that holds them all, unless that is a file-system root,
+ * the home folder or the system's temporary folder (or above them): serving those would put every
+ * file there behind the server, so that is a NotebookInputError (run such notebooks in separate
+ * commands, one folder each).
  */
 export function serverRootFor(files: string[], project: string = runnerProjectRoot()): string {
   const dirs = files.map((f) => path.dirname(path.resolve(f)));
   const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   const proj = path.resolve(project);
   if (dirs.length === 0 || dirs.every((d) => inside(d, proj))) return proj;
+  if (dirs.every((d) => d === dirs[0])) {
+    if (path.parse(dirs[0]).root === dirs[0]) throw new NotebookInputError(`${files.join(", ")}: a notebook at the top of the disk; the runner will not serve the whole disk: move it into a folder`);
+    return dirs[0];
+  }
   let common = dirs[0];
   while (!dirs.every((d) => inside(d, common))) common = path.dirname(common);
-  if (path.parse(common).root === common) {
-    throw new NotebookInputError(`${files.join(", ")}: these notebooks share no folder below ${common}, and the runner will not serve the whole disk; run them in separate commands`);
+  const broad = [path.parse(common).root, os.homedir(), os.tmpdir()].map((d) => path.resolve(d));
+  if (broad.some((b) => inside(b, common))) {
+    throw new NotebookInputError(`${files.join(", ")}: these notebooks lie in different folders whose only common folder is ${common}, and the runner will not serve all of it; run the notebooks of each folder in a separate command`);
   }
   return common;
 }
@@ -157,11 +183,10 @@ export function serverRootFor(files: string[], project: string = runnerProjectRo
 export async function startServer(opts: StartServerOptions = {}): Promise<LocalServer> {
   const root = opts.root ?? runnerProjectRoot();
   const python = findPython(root);
-  // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder).
+  // Always this checkout's own kernelspec (a copied jupyter.json may name another checkout's folder),
+  // naming this checkout's launcher (a copied kernel.json names the original's).
   const jupyterPath = path.join(root, ".jupyter-local", "share", "jupyter");
-  if (!fs.existsSync(path.join(jupyterPath, "kernels", "tslab", "kernel.json"))) {
-    throw new RunnerSetupError(`the project's tslab kernelspec is missing (${path.join(jupyterPath, "kernels", "tslab")}); run \`npm run setup\` first`);
-  }
+  ensureOwnKernelSpec(root);
   const rootDir = path.resolve(opts.rootDir ?? root);
   if (path.parse(rootDir).root === rootDir) throw new RunnerSetupError(`refusing to serve ${rootDir}: a Jupyter server of the lab serves the project or the notebooks' folder, never the whole disk`);
   const port = await freePort();
@@ -170,8 +195,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<LocalS
     serveScript(root), "--private", "jupyter_server", "--no-browser",
     "--ServerApp.ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
     `--ServerApp.root_dir=${rootDir}`,
-    // Hidden folders (.cache, ...) should not block a kernel's cwd.
-    "--ContentsManager.allow_hidden=True",
+    // Hidden folders (.cache, ...) should not block a kernel's cwd in the project; a folder outside
+    // it (the user's) keeps Jupyter's default: hidden files are not served.
+    `--ContentsManager.allow_hidden=${rootDir === path.resolve(root) || rootDir.startsWith(path.resolve(root) + path.sep) ? "True" : "False"}`,
     // No IOPub rate limit: a runner records all output (the defaults drop output after 1000
     // messages or 1 MB per second, with only a note on stderr).
     "--ServerApp.iopub_msg_rate_limit=0", "--ServerApp.iopub_data_rate_limit=0",
