@@ -50,7 +50,7 @@ function columnSums(tf: typeof tfjs, m: tfjs.Tensor): tfjs.Tensor {
   return tf.matMul(tf.ones([1, 1, m.shape[1] as number]) as tfjs.Tensor3D, m as tfjs.Tensor3D);
 }
 
-/** One layer's parameters as backpropagation sees them: its plan's multipliers, weights and bias. */
+/** One layer's parameters as backpropagation sees them: the multipliers its parameterization sets, weights and bias. */
 export interface LayerParams {
   plan: { multiplier: number; biasMultiplier: number };
   W: tfjs.Tensor;

@@ -19,7 +19,7 @@
  * round-off (tests/unit/train/batched.test.ts checks SGD and Adam, full and mini-batch, two depths).
  *
  * Members may differ in spec (any depth and widths; each distinct spec is one pack), in the columns
- * of the data they read and fit (`inputs`, `targets`), in their training inputs (`train.x` as one
+ * of the data they read and fit (`inputs`, `targets`), in their training inputs (the training set's `x` as one
  * matrix per member) and in their step budgets: each follows the schedule over its own steps, and
  * when it has finished, it is evaluated and cut out of its pack (members are kept longest-first, so
  * the ones still training are always a leading block of the stack).
@@ -66,6 +66,7 @@ export interface BatchedData {
   y: Table;
 }
 
+/** Options of `fitBatched`: the members, the optimizer and loss they share, and the data they train and are evaluated on. */
 export interface BatchedOptions {
   members: BatchedMember[];
   /** One optimizer for all (each member gets its own state and learning rate). */
@@ -102,12 +103,14 @@ export interface BatchedRecord {
   testLoss?: number;
 }
 
+/** One member's evaluation as `onEval` receives it: its record, its index and (when asked for) its test predictions. */
 export interface MemberEval extends BatchedRecord {
   member: number;
   /** Outputs on the training inputs, row-major (with `train` and an `onEval`). */
   predictions?: Float32Array;
 }
 
+/** What one member of a batched run did: its step count, parameter count, the loss at every step and its evaluations. */
 export interface BatchedMemberRun {
   steps: number;
   /** Trainable parameters (as train.parameterCount counts them). */
@@ -117,6 +120,7 @@ export interface BatchedMemberRun {
   history: BatchedRecord[];
 }
 
+/** What `fitBatched` returns: one record per member (in the order given), the steps of the longest member and the wall time. */
 export interface BatchedRun {
   members: BatchedMemberRun[];
   /** Updates of the longest member. */
