@@ -49,3 +49,5 @@ export function show(x: Figure | unknown, opts: ShowOptions = {}): void {
 export function markdown(md: string): void {
   emit({ "text/markdown": md, "text/plain": md });
 }
+export { figureProblems, figureTitle } from "./figureLint";
+export type { FigureProblem } from "./figureLint";
