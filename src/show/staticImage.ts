@@ -56,8 +56,9 @@ export function renderStatic(figure: { data: unknown[]; layout?: Record<string, 
   const width = opts.width ?? Number(figure.layout?.width ?? 800);
   Atomics.store(worker.flag, 0, 0);
   worker.port.postMessage({ figure: { data: figure.data, layout: figure.layout ?? {} }, width, height, formats: opts.formats ?? ["png"] });
-  // the first image starts the browser and loads plotly.js (seconds on a busy machine)
-  const waited = Atomics.wait(worker.flag, 0, 0, firstDone ? 30_000 : 120_000);
+  // the first image waits for the browser to start and parse plotly.js: about 4 s on a quiet machine,
+  // over a minute on an overloaded one; later images take well under a second
+  const waited = Atomics.wait(worker.flag, 0, 0, firstDone ? 60_000 : 300_000);
   const msg = receiveMessageOnPort(worker.port)?.message as RenderReply | undefined;
   if (waited === "timed-out" || !msg || msg.error) {
     disabled = `static figure images are off for this session: ${waited === "timed-out" ? "the browser did not answer in time" : msg?.error ?? "no reply"}`;

@@ -51,13 +51,14 @@ test("the book works from another folder with the network blocked", { skip: skip
   }
   const html = fs.readFileSync(path.join(book, `${chapter}.html`), "utf8");
   assert.ok(html.length < 2_000_000, `the page does not embed plotly.js (${html.length} bytes)`);
-  assert.doesNotMatch(html, /\/usr\/share\/javascript|cdn\.|https?:\/\/[^"]*\.js/, "no script from the system folder or a CDN");
+  const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(scripts.filter((s) => !s.startsWith("assets/")), [], "every script comes from the book's assets/ (no system folder, no CDN)");
   const browser = await launch();
   try {
     for (const page of ["index.html", "checks.html", `${chapter}.html`, "api/index.html"]) {
       const p = await browser.newPage();
       const w = await watchPage(p);
-      await p.goto(`file://${path.join(book, page)}`);
+      await p.goto(`file://${path.join(book, page)}`, { timeout: 180_000 });
       await p.waitForLoadState("load");
       if (page === `${chapter}.html`) {
         const figures = await p.locator(".genlab-plot").count();
@@ -98,11 +99,12 @@ test("the book works from another folder with the network blocked", { skip: skip
 
 test("the executed chapter's figures carry static images and pass the figure lint", { skip: skipWithoutBrowser }, () => {
   assert.ok(built);
-  const nb = JSON.parse(fs.readFileSync(built.executed, "utf8")) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
+  const nb = JSON.parse(fs.readFileSync(built.executed, "utf8")) as { cells: { outputs?: { data?: Record<string, unknown>; name?: string; text?: string | string[] }[] }[] };
+  const notes = nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""))).join(" ");
   const figures = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data ?? {})).filter((d) => d["application/vnd.plotly.v1+json"]);
   assert.ok(figures.length >= 3);
   for (const d of figures) {
-    assert.ok(typeof d["image/png"] === "string" && (d["image/png"] as string).length > 1000, "a static PNG beside the interactive figure");
+    assert.ok(typeof d["image/png"] === "string" && (d["image/png"] as string).length > 1000, `a static PNG beside the interactive figure (the chapter's stderr: ${notes.slice(0, 400)})`);
     const html = Array.isArray(d["text/html"]) ? (d["text/html"] as string[]).join("") : String(d["text/html"]);
     assert.ok(html.includes('class="genlab-static"'), "the HTML shows the static image until plotly.js draws");
     assert.deepEqual(figureProblems(d["application/vnd.plotly.v1+json"] as never), []);
@@ -119,7 +121,7 @@ test("an nbconvert HTML export of the executed chapter draws its figures offline
   try {
     const p = await browser.newPage();
     await watchPage(p);
-    await p.goto(`file://${path.join(out, `${chapter}.html`)}`);
+    await p.goto(`file://${path.join(out, `${chapter}.html`)}`, { timeout: 180_000 });
     const figures = await p.locator(".genlab-plot").count();
     assert.ok(figures >= 3, `figures in the export (${figures})`);
     await p.waitForFunction((n) => document.querySelectorAll(".genlab-plot .main-svg").length >= n, figures, { timeout: 120_000 });
@@ -127,4 +129,19 @@ test("an nbconvert HTML export of the executed chapter draws its figures offline
   } finally {
     await browser.close();
   }
+});
+
+test("--figures writes every figure as JSON, PNG and SVG, named from its title", { skip: skipWithoutBrowser, timeout: 600_000 }, () => {
+  assert.ok(built);
+  const figs = path.join(work, "figures");
+  execFileSync(process.execPath, [path.join(projectRoot, "dist", "tools", "cli", "book.js"), "--quick", "--no-api", "--from", path.dirname(built.executed),
+    "--out", path.join(work, "book-again"), "--figures-out", figs, path.join(projectRoot, "notebooks", `${chapter}.ipynb`)], { stdio: "pipe", timeout: 600_000 });
+  const files = fs.readdirSync(path.join(figs, chapter)).sort();
+  assert.ok(files.includes("a-noisy-target.json") && files.includes("a-noisy-target.png") && files.includes("a-noisy-target.svg"), files.join(", "));
+  const png = fs.readFileSync(path.join(figs, chapter, "a-noisy-target.png"));
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG file");
+  assert.match(fs.readFileSync(path.join(figs, chapter, "a-noisy-target.svg"), "utf8"), /^<svg[^>]*xmlns/);
+  const json = JSON.parse(fs.readFileSync(path.join(figs, chapter, "a-noisy-target.json"), "utf8")) as { data: unknown[] };
+  assert.equal(json.data.length, 2, "the figure's two traces");
+  assert.equal(files.filter((f) => f.endsWith(".json")).length, files.filter((f) => f.endsWith(".svg")).length, "every figure has its SVG");
 });

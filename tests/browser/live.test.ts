@@ -39,7 +39,7 @@ after(async () => {
 type Jup = { Jupyter: { notebook: { kernel?: { id: string; is_connected(): boolean }; execute_all_cells(): void; save_notebook(): Promise<unknown>; get_cells(): { cell_type: string; input_prompt_number?: unknown }[] } } };
 
 async function openNotebook(page: import("playwright-core").Page, url: string): Promise<void> {
-  await page.goto(url);
+  await page.goto(url, { timeout: 180_000 });
   await page.waitForFunction(() => { const J = (window as unknown as Partial<Jup>).Jupyter; return !!J?.notebook?.kernel?.is_connected?.(); }, null, { timeout: 180_000 });
 }
 

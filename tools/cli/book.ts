@@ -7,6 +7,8 @@
  * for `npm run nb`. Progress shows each chapter's cell, the elapsed time and an estimate of the time
  * left (from the last book's times). A failing chapter is reported with its cell and the book is
  * still written. `--from DIR` builds the book from notebooks already executed into DIR (no kernel).
+ * `--figures` also writes every figure as JSON, PNG and SVG under build/figures/<chapter>/ (named from
+ * its title; `--figures-out DIR` elsewhere), for slides.
  * Each cell has a timeout (default 600 s); SIGINT, SIGTERM and SIGHUP stop the run cleanly.
  *
  * Exit codes: 0 every chapter ok; 1 a chapter failed; 2 bad arguments or output folder; 3 no
@@ -21,14 +23,15 @@ import {
   killServerNow, readNotebook, runNotebook, serverRootFor, startServer, summaryLine,
 } from "../runner";
 import { BookChapter, writeBook } from "../book/build";
+import { exportFigures } from "../book/figures";
 import { buildReference } from "../reference/typedoc";
 
-interface BookArgs { quick: boolean; outDir: string; timeoutSec: number; jobs: number; from: string | null; chapters: string[]; api: boolean }
+interface BookArgs { quick: boolean; outDir: string; timeoutSec: number; jobs: number; from: string | null; chapters: string[]; api: boolean; figures: string | null }
 
 function parseArgs(argv: string[]): BookArgs {
   const a: BookArgs = {
     quick: false, outDir: path.join(projectRoot, "build", "book"), timeoutSec: 600,
-    jobs: Math.max(1, os.availableParallelism?.() ?? os.cpus().length), from: null, chapters: [], api: true,
+    jobs: Math.max(1, os.availableParallelism?.() ?? os.cpus().length), from: null, chapters: [], api: true, figures: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -41,6 +44,8 @@ function parseArgs(argv: string[]): BookArgs {
     else if (arg === "--out") a.outDir = path.resolve(value());
     else if (arg === "--from") a.from = path.resolve(value());
     else if (arg === "--no-api") a.api = false;
+    else if (arg === "--figures") a.figures = path.join(projectRoot, "build", "figures");
+    else if (arg === "--figures-out") a.figures = path.resolve(value());
     else if (arg === "--jobs") {
       const v = value();
       a.jobs = Number(v);
@@ -50,7 +55,7 @@ function parseArgs(argv: string[]): BookArgs {
       a.timeoutSec = Number(v);
       if (!Number.isFinite(a.timeoutSec) || a.timeoutSec < 0) throw new NotebookInputError(`--timeout ${v}: expected seconds >= 0 (0 = none)`);
     } else if (arg.endsWith(".ipynb")) a.chapters.push(path.resolve(arg));
-    else throw new NotebookInputError(`unknown argument ${arg} (usage: npm run book -- [--quick] [--out DIR] [--jobs N] [--timeout S] [--from DIR] [--no-api] [chapters.ipynb...])`);
+    else throw new NotebookInputError(`unknown argument ${arg} (usage: npm run book -- [--quick] [--out DIR] [--jobs N] [--timeout S] [--from DIR] [--no-api] [--figures | --figures-out DIR] [chapters.ipynb...])`);
   }
   if (a.chapters.length === 0) {
     const dir = path.join(projectRoot, "notebooks");
@@ -208,6 +213,17 @@ async function main(): Promise<number> {
     // the index says it too
     const idx = path.join(args.outDir, "index.html");
     fs.writeFileSync(idx, fs.readFileSync(idx, "utf8").replace("</p>\n<p><a href=\"checks.html\">", ` ${imageNote}</p>\n<p><a href="checks.html">`));
+  }
+  if (args.figures) {
+    let n = 0;
+    let skipped: string | null = null;
+    for (const c of chapters) {
+      if (!c.executed) continue;
+      const r = exportFigures(c.executed, args.figures);
+      n += r.figures;
+      skipped ??= r.skippedImages;
+    }
+    console.log(`book: ${n} figures written to ${args.figures} as JSON${skipped ? ` (PNG and SVG skipped: ${skipped})` : ", PNG and SVG"}`);
   }
   const failed = chapters.filter((c) => c.status !== "ok").length;
   console.log(`book: ${chapters.length - failed}/${chapters.length} chapters ok, ${result.checks} checks; open ${path.join(args.outDir, "index.html")}`);
