@@ -138,7 +138,7 @@ export function figureBundle(fig: Figure, opts: FigureBundleOptions = {}): MimeB
     `function el(){return document.getElementById(${JSON.stringify(id)});}` +
     `getPlotly().then(function(P){var e=el();if(!e)return;e.innerHTML="";P.newPlot(e,fig.data,fig.layout||{},${config});},` +
     `function(){var e=el();if(!e||e.querySelector(".genlab-note"))return;var n=document.createElement("div");n.className="genlab-note";` +
-    `n.style.cssText="font:12px sans-serif;color:#777";n.textContent=${JSON.stringify(note + " " + text)};e.appendChild(n);});})();</script>`;
+    `n.style.cssText="font:12px sans-serif;color:#777";n.textContent=${JSON.stringify(note + " " + text).replace(/<\//g, "<\\/")};e.appendChild(n);});})();</script>`;
   const bundle: MimeBundle = {
     "application/vnd.plotly.v1+json": { data: plain.data, layout: plain.layout ?? {}, config: plain.config ?? {} },
     "text/html": html,

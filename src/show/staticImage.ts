@@ -40,7 +40,11 @@ function start(prewarm = false): NonNullable<typeof worker> {
   });
   w.unref();
   port1.unref();
-  w.on("error", (e) => { disabled = `the image worker stopped: ${e.message}`; worker = null; });
+  w.on("error", (e) => {
+    disabled = `static figure images are off for this session: the image worker stopped: ${e.message}`;
+    process.stderr.write(`genlab: ${disabled}\n`);
+    worker = null;
+  });
   return { w, port: port1, flag };
 }
 

@@ -63,7 +63,7 @@ test("the book works from another folder with the network blocked", { skip: skip
       if (page === `${chapter}.html`) {
         const figures = await p.locator(".genlab-plot").count();
         assert.ok(figures >= 3, `chapter 00 shows its figures (found ${figures})`);
-        await p.waitForFunction((n) => document.querySelectorAll(".genlab-plot .main-svg").length >= n, figures, { timeout: 120_000 });
+        await p.waitForFunction((n) => Array.from(document.querySelectorAll(".genlab-plot")).filter((e) => e.querySelector(".main-svg")).length >= n, figures, { timeout: 120_000 });
         await p.waitForFunction(() => (window as unknown as { MathJax?: { startup?: { promise?: Promise<unknown> } } }).MathJax?.startup?.promise !== undefined, null, { timeout: 120_000 });
         await p.evaluate(() => (window as unknown as { MathJax: { startup: { promise: Promise<unknown> } } }).MathJax.startup.promise);
         const typeset = await p.locator("main mjx-container").count();
@@ -124,7 +124,7 @@ test("an nbconvert HTML export of the executed chapter draws its figures offline
     await p.goto(`file://${path.join(out, `${chapter}.html`)}`, { timeout: 180_000 });
     const figures = await p.locator(".genlab-plot").count();
     assert.ok(figures >= 3, `figures in the export (${figures})`);
-    await p.waitForFunction((n) => document.querySelectorAll(".genlab-plot .main-svg").length >= n, figures, { timeout: 120_000 });
+    await p.waitForFunction((n) => Array.from(document.querySelectorAll(".genlab-plot")).filter((e) => e.querySelector(".main-svg")).length >= n, figures, { timeout: 120_000 });
     assert.ok(await p.locator(".genlab-table table").count() >= 1, "the table rendered");
   } finally {
     await browser.close();

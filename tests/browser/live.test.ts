@@ -44,8 +44,9 @@ async function openNotebook(page: import("playwright-core").Page, url: string): 
 }
 
 async function drawnFigures(page: import("playwright-core").Page, expected: number): Promise<number> {
-  await page.waitForFunction((n) => document.querySelectorAll(".genlab-plot .main-svg").length >= n, expected, { timeout: 120_000 });
-  return page.locator(".genlab-plot .main-svg").count();
+  await page.waitForFunction((n) => Array.from(document.querySelectorAll(".genlab-plot")).filter((e) => e.querySelector(".main-svg")).length >= n, expected, { timeout: 120_000 });
+  // plotly draws several .main-svg layers per figure: count the figures that have one
+  return page.evaluate(() => Array.from(document.querySelectorAll(".genlab-plot")).filter((e) => e.querySelector(".main-svg")).length);
 }
 
 test("figures draw after a reload and in a second tab, with no kernel restart", { skip: skipWithoutBrowser, timeout: 900_000 }, async () => {

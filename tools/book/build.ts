@@ -98,7 +98,7 @@ function apiLinksFor(uses: ChapterUses | undefined, apiDir: string): NavLink[] {
   return links.sort((a, b) => a.label.localeCompare(b.label));
 }
 
-/** TypeDoc's "The book" link, made relative to each reference page's depth. */
+/** TypeDoc's "The book" link made relative to each reference page's depth, and its icons made page-local. */
 function fixReferenceLinks(apiDir: string): void {
   if (!fs.existsSync(apiDir)) return;
   const walk = (dir: string, depth: number) => {
@@ -107,7 +107,11 @@ function fixReferenceLinks(apiDir: string): void {
       if (e.isDirectory()) walk(p, depth + 1);
       else if (e.name.endsWith(".html")) {
         const html = fs.readFileSync(p, "utf8");
-        const fixed = html.replace(/href="(\.\.\/)*src\/index\.html"/g, `href="${"../".repeat(depth + 1)}index.html"`);
+        // TypeDoc's icons point into assets/icons.svg, which a page opened from file:// may not load
+        // (Chromium treats each file as its own origin and logs an error per icon); its icons.js puts
+        // the same sprite into every page, so a reference within the page works everywhere
+        const fixed = html.replace(/href="(\.\.\/)*src\/index\.html"/g, `href="${"../".repeat(depth + 1)}index.html"`)
+          .replace(/href="(?:\.\.\/)*assets\/icons\.svg#(icon-[\w-]+)"/g, 'href="#$1"');
         if (fixed !== html) fs.writeFileSync(p, fixed);
       }
     }
