@@ -55,7 +55,8 @@ let figureCounter = 0;
 
 function figureHtml(data: Record<string, unknown>): string {
   const fig = data["application/vnd.plotly.v1+json"] as { data: unknown[]; layout?: Record<string, unknown>; config?: Record<string, unknown> };
-  const png = typeof data["image/png"] === "string" ? (data["image/png"] as string).replace(/\s/g, "") : "";
+  // nbformat may store base64 data as one string or as a list of lines
+  const png = multiline(data["image/png"]).replace(/\s/g, "");
   const id = `fig-${++figureCounter}`;
   const json = JSON.stringify(fig).replace(/<\//g, "<\\/");
   const alt = escapeHtml(multiline(data["text/plain"]));
