@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { MessagePort, workerData } from "worker_threads";
+import { createHash } from "crypto";
+import { MessagePort, threadId, workerData } from "worker_threads";
 import { CHROMIUM_ARGS } from "./chromium";
 
 interface Request { figure: { data: unknown[]; layout: Record<string, unknown> }; width: number; height: number; formats: ("png" | "svg")[] }
@@ -28,12 +29,17 @@ async function page(): Promise<Page> {
       const p = await browser.newPage();
       // a page file beside nothing but plotly.js: loading the script from a file:// URL is several
       // times faster than injecting 4 MB of source through the DevTools protocol
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-render-"));
-      const html = path.join(dir, "render.html");
-      fs.writeFileSync(html, `<!doctype html><html><body style="margin:0"><div id="g"></div><script src="${pathToFileURL(plotlyPath).href}"></script></body></html>`);
+      // one page file per plotly.js location, shared by every kernel (written to a private name and
+      // renamed, so concurrent kernels never read half a file; nothing is left behind per process)
+      const page = `<!doctype html><html><body style="margin:0"><div id="g"></div><script src="${pathToFileURL(plotlyPath).href}"></script></body></html>`;
+      const html = path.join(os.tmpdir(), `genlab-render-${createHash("sha256").update(page).digest("hex").slice(0, 16)}.html`);
+      if (!fs.existsSync(html)) {
+        const tmp = `${html}.${process.pid}.${threadId}`;
+        fs.writeFileSync(tmp, page);
+        fs.renameSync(tmp, html);
+      }
       // no time limit here: the kernel thread's wait bounds it, and a busy machine parses plotly slowly
       await p.goto(pathToFileURL(html).href, { timeout: 0 });
-      fs.rmSync(dir, { recursive: true, force: true });
       return p;
     })();
   }
