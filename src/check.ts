@@ -31,28 +31,42 @@ export interface CheckRecord {
   marginSe?: number;
   /** True for a check not run at this size (`skip`): it neither passed nor failed. */
   skipped?: boolean;
+  /** The expected value alone (without the tolerance), when the check has one. */
+  target?: string;
+  /** The tolerance alone (e.g. "± 1%", "3 s.e. + 0.01"), when the check has one. */
+  tolerance?: string;
+  /** The margin to failure in the check's own unit (e.g. "0.42 half-widths"), when it is not in s.e. */
+  margin?: string;
 }
 
-const records: CheckRecord[] = [];
+/**
+ * One record per check name, in the order the checks first ran: running a cell again replaces its
+ * checks' records with the latest results (a Map keeps the first insertion's position on `set`).
+ */
+const records = new Map<string, CheckRecord>();
 
-/** All checks run in this kernel session so far. */
+/** The checks run in this kernel session so far: one per name, its latest result, in first-run order. */
 export function history(): readonly CheckRecord[] {
-  return records;
+  return Array.from(records.values());
 }
 
 /** Forget recorded checks (e.g. at the top of a chapter). */
 export function reset(): void {
-  records.length = 0;
+  records.clear();
 }
 
-function report(name: string, measured: string, expected: string, passed: boolean, marginSe?: number): void {
-  records.push({ name, measured, expected, passed, ...(marginSe === undefined ? {} : { marginSe }) });
+/** The display-data metadata key under which each check's record travels in a notebook's outputs. */
+export const CHECK_METADATA_KEY = "genlab_check";
+
+function report(name: string, measured: string, expected: string, passed: boolean, marginSe?: number, parts: { target?: string; tolerance?: string; margin?: string } = {}): void {
+  const record: CheckRecord = { name, measured, expected, passed, ...(marginSe === undefined ? {} : { marginSe }), ...parts };
+  records.set(name, record);
   const mark = passed ? "✔" : "✘";
   const text = `${mark} ${name}: measured ${measured}; expected ${expected}`;
   emit({
     "text/plain": text,
     "text/html": `<div style="font-family:monospace;color:${passed ? "#1a7f37" : "#cf222e"}">${escapeHtml(text)}</div>`,
-  });
+  }, undefined, false, { [CHECK_METADATA_KEY]: record });
   if (!passed && !continueAfterFailure()) throw new CheckFailure(`check failed: ${name}: measured ${measured}, expected ${expected}`);
 }
 
@@ -86,14 +100,15 @@ export function close(name: string, measured: number, expected: number, tol: { r
   // trailing zeros are trimmed only from a plain decimal (1e-10 would otherwise print as "1.00e-1")
   const pct = (rtol * 100).toPrecision(3);
   const parts = [rtol ? `${/e/.test(pct) ? pct : pct.replace(/\.?0+$/, "")}%` : "", atol ? `${fmt(atol)}` : ""].filter(Boolean).join(" + ");
-  report(name, fmt(measured), `${fmt(expected)} ± ${parts}`, Math.abs(measured - expected) <= bound);
+  report(name, fmt(measured), `${fmt(expected)} ± ${parts}`, Math.abs(measured - expected) <= bound, undefined, { target: fmt(expected), tolerance: `± ${parts}` });
 }
 
 /** lo <= measured <= hi. */
 export function between(name: string, measured: number, lo: number, hi: number): void {
   assertFinite(name, measured);
   if (!(lo <= hi)) throw new RangeError(`check.between('${name}'): lo ${lo} > hi ${hi}`);
-  report(name, fmt(measured), `in [${fmt(lo)}, ${fmt(hi)}]`, measured >= lo && measured <= hi);
+  report(name, fmt(measured), `in [${fmt(lo)}, ${fmt(hi)}]`, measured >= lo && measured <= hi, undefined,
+    { target: `[${fmt(lo)}, ${fmt(hi)}]`, tolerance: "none (the interval is the claim)" });
 }
 
 /** measured < bound (or <= with `orEqual`). */
@@ -149,7 +164,8 @@ export function z(name: string, measured: number, se: number, expected: number, 
   const margin = (zMax * se + gap - dev) / se;
   const gapText = gap > 0 ? ` + ${fmt(gap)}${opts.gapWhy ? ` (${opts.gapWhy})` : ""}` : "";
   report(name, `${fmt(measured)} ± ${fmt(se)} s.e. (z = ${zv.toFixed(2)})`,
-    `${fmt(expected)} within ${fmt(zMax)} s.e.${gapText}; margin ${margin.toFixed(2)} s.e.`, dev <= zMax * se + gap, margin);
+    `${fmt(expected)} within ${fmt(zMax)} s.e.${gapText}; margin ${margin.toFixed(2)} s.e.`, dev <= zMax * se + gap, margin,
+    { target: fmt(expected), tolerance: `${fmt(zMax)} s.e. (${fmt(zMax * se)})${gapText}` });
 }
 
 /** A one-sided claim held at zMin standard errors: (measured - bound) / se >= zMin. */
@@ -158,7 +174,8 @@ export function zAbove(name: string, measured: number, se: number, bound: number
   assertSe("zAbove", name, se);
   const zMin = opts.zMin ?? 3;
   const zv = (measured - bound) / se;
-  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `> ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin);
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `> ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin,
+    { target: `> ${fmt(bound)}`, tolerance: `at least ${fmt(zMin)} s.e. above` });
 }
 
 /** A one-sided claim held at zMin standard errors: (bound - measured) / se >= zMin. */
@@ -167,7 +184,8 @@ export function zBelow(name: string, measured: number, se: number, bound: number
   assertSe("zBelow", name, se);
   const zMin = opts.zMin ?? 3;
   const zv = (bound - measured) / se;
-  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `< ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin);
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `< ${fmt(bound)} by at least ${fmt(zMin)} s.e. (z = ${zv.toFixed(2)}; margin ${(zv - zMin).toFixed(2)} s.e.)`, zv >= zMin, zv - zMin,
+    { target: `< ${fmt(bound)}`, tolerance: `at least ${fmt(zMin)} s.e. below` });
 }
 
 /**
@@ -180,7 +198,8 @@ export function zNotAbove(name: string, measured: number, se: number, bound: num
   assertSe("zNotAbove", name, se);
   const zMax = opts.zMax ?? 3;
   const zv = (measured - bound) / se;
-  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not above ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${zv.toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv);
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not above ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${zv.toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv,
+    { target: `≤ ${fmt(bound)}`, tolerance: `up to ${fmt(zMax)} s.e. above` });
 }
 
 /** The mirror of `zNotAbove`: (bound - measured) / se <= zMax. */
@@ -189,7 +208,8 @@ export function zNotBelow(name: string, measured: number, se: number, bound: num
   assertSe("zNotBelow", name, se);
   const zMax = opts.zMax ?? 3;
   const zv = (bound - measured) / se;
-  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not below ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${(-zv).toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv);
+  report(name, `${fmt(measured)} ± ${fmt(se)} s.e.`, `not below ${fmt(bound)} by more than ${fmt(zMax)} s.e. (z = ${(-zv).toFixed(2)}; margin ${(zMax - zv).toFixed(2)} s.e.)`, zv <= zMax, zMax - zv,
+    { target: `≥ ${fmt(bound)}`, tolerance: `up to ${fmt(zMax)} s.e. below` });
 }
 
 /**
@@ -204,7 +224,8 @@ export function inInterval(name: string, value: number, interval: readonly [numb
   const margin = half > 0 ? Math.min(value - lo, hi - value) / half : value === lo ? 0 : -Infinity;
   const est = opts.estimate !== undefined ? `estimate ${fmt(opts.estimate)}, ` : "";
   const lvl = opts.level !== undefined ? `${Math.round(opts.level * 100)}% ` : "";
-  report(name, `${est}${lvl}interval [${fmt(lo)}, ${fmt(hi)}]`, `contains ${fmt(value)} (margin ${margin.toFixed(2)} half-widths)`, value >= lo && value <= hi);
+  report(name, `${est}${lvl}interval [${fmt(lo)}, ${fmt(hi)}]`, `contains ${fmt(value)} (margin ${margin.toFixed(2)} half-widths)`, value >= lo && value <= hi, undefined,
+    { target: fmt(value), tolerance: `${lvl}interval [${fmt(lo)}, ${fmt(hi)}]`, margin: `${margin.toFixed(2)} half-widths` });
 }
 
 /**
@@ -214,17 +235,23 @@ export function inInterval(name: string, value: number, interval: readonly [numb
  */
 export function skip(name: string, reason: string): void {
   if (typeof reason !== "string" || reason.trim() === "") throw new RangeError(`check.skip('${name}'): give the reason the check is skipped`);
-  records.push({ name, measured: "not run", expected: `skipped: ${reason}`, passed: true, skipped: true });
+  const record: CheckRecord = { name, measured: "not run", expected: `skipped: ${reason}`, passed: true, skipped: true };
+  records.set(name, record);
   const text = `– ${name}: skipped (${reason})`;
-  emit({ "text/plain": text, "text/html": `<div style="font-family:monospace;color:#6e7781">${escapeHtml(text)}</div>` });
+  emit({ "text/plain": text, "text/html": `<div style="font-family:monospace;color:#6e7781">${escapeHtml(text)}</div>` }, undefined, false, { [CHECK_METADATA_KEY]: record });
 }
 
-/** A summary table of every check run so far; throws if any failed. */
+/**
+ * A summary table of the checks run so far, one line per check (a check run again, e.g. by re-running
+ * its cell, counts once with its latest result); skipped checks are listed as skipped; throws if any
+ * failed.
+ */
 export function summary(): void {
-  const failed = records.filter((r) => !r.passed).length;
-  const skipped = records.filter((r) => r.skipped).length;
-  const lines = records.map((r) => r.skipped ? `– ${r.name}: ${r.expected}` : `${r.passed ? "✔" : "✘"} ${r.name}: ${r.measured} (expected ${r.expected})`);
-  const text = `${records.length - failed - skipped}/${records.length - skipped} checks passed${skipped ? `, ${skipped} skipped at this size` : ""}\n${lines.join("\n")}`;
+  const all = history();
+  const failed = all.filter((r) => !r.passed).length;
+  const skipped = all.filter((r) => r.skipped).length;
+  const lines = all.map((r) => r.skipped ? `– ${r.name}: ${r.expected}` : `${r.passed ? "✔" : "✘"} ${r.name}: ${r.measured} (expected ${r.expected})`);
+  const text = `${all.length - failed - skipped}/${all.length - skipped} checks passed${skipped ? `, ${skipped} skipped at this size` : ""}\n${lines.join("\n")}`;
   emit({ "text/plain": text, "text/html": `<pre>${escapeHtml(text)}</pre>` });
   if (failed) throw new CheckFailure(`${failed} check(s) failed`);
 }

@@ -37,14 +37,17 @@ export function setTextSink(sink: (text: string) => void): (text: string) => voi
   return prev;
 }
 
-/** Emit one display bundle (a new output); with `displayId` it can later be updated in place. */
-export function emit(bundle: MimeBundle, displayId?: string, update = false): void {
+/**
+ * Emit one display bundle (a new output); with `displayId` it can later be updated in place.
+ * `metadata` travels with the output into the saved notebook (e.g. a check's structured record).
+ */
+export function emit(bundle: MimeBundle, displayId?: string, update = false, metadata: Record<string, unknown> = {}): void {
   const write = kernelWriter();
   if (!write) {
     textSink(bundle["text/plain"]);
     return;
   }
-  const content: DisplayContent = { data: bundle, metadata: {} };
+  const content: DisplayContent = { data: bundle, metadata };
   if (displayId) content.transient = { display_id: displayId };
   write(content, update);
 }

@@ -5,6 +5,8 @@
 import { emit, escapeHtml, MimeBundle } from "./display";
 import { figureBundle, Figure, isFigure } from "./figure";
 import { isDataFrame, Row, table, tableBundle } from "./table";
+import { inKernel } from "./display";
+import { prewarmStaticRenderer } from "./staticImage";
 
 export { inKernel, emit, setTextSink, escapeHtml } from "./display";
 export type { MimeBundle } from "./display";
@@ -49,3 +51,9 @@ export function show(x: Figure | unknown, opts: ShowOptions = {}): void {
 export function markdown(md: string): void {
   emit({ "text/markdown": md, "text/plain": md });
 }
+export { figureProblems, figureTitle } from "./figureLint";
+export type { FigureProblem } from "./figureLint";
+export { renderStatic, staticImagesOff } from "./staticImage";
+
+// Inside a kernel, start the browser for static figure images while the first cells compute.
+if (inKernel()) prewarmStaticRenderer();

@@ -55,7 +55,8 @@ export function live(opts: { minIntervalMs?: number } = {}): LiveDisplay {
   const toBundle = (content: Figure | MimeBundle | string): MimeBundle => {
     if (typeof content === "string") return { "text/plain": content, "text/html": `<pre>${escapeHtml(content)}</pre>` };
     if ("text/plain" in content) return content as MimeBundle;
-    return figureBundle(content as Figure);
+    // a live view changes many times a second: no static image for it (show() adds one to final figures)
+    return figureBundle(content as Figure, { staticImage: false });
   };
   return {
     update(content, force = false) {
