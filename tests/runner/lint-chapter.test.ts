@@ -229,3 +229,10 @@ describe("the library's docstrings", () => {
     }
   });
 });
+
+test("doc-examples: a hyphenated file name in a code span (`test-loss-against-data.svg`) is not read as `data.svg`", () => {
+  const { missingNames } = require("../../tools/runner/lintSource") as typeof import("../../tools/runner/lintSource");
+  const root = path.resolve(__dirname, "../../../..");
+  assert.deepEqual(missingNames("writes `test-loss-against-data.svg` and `out/data.json`", root), []);
+  assert.deepEqual(missingNames("calls `data.noSuchGenerator(3)`", root), ["data.noSuchGenerator"]);
+});

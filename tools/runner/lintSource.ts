@@ -119,7 +119,7 @@ export function missingNames(text: string, root: string, code: string[] = codeSp
   const exportsOf = packageExports(root);
   const out: string[] = [];
   for (const c of code) {
-    for (const m of c.matchAll(/(?<![\w.$])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g)) {
+    for (const m of c.matchAll(/(?<![\w.$/-])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g)) {
       const ns = exportsOf.get(m[1]);
       if (ns?.members && !ns.members.has(m[2])) out.push(`${m[1]}.${m[2]}`);
     }
