@@ -53,6 +53,9 @@ function rebuildIfStale() {
   } catch {
     process.stderr.write("genlab: the build failed (errors above); the kernel starts with the previous dist/.\n");
   }
+  // tsc never deletes an output: drop compiled files whose source is gone (a module that became a
+  // folder would otherwise shadow it)
+  try { require(path.join(root, "scripts", "build.js")).pruneDist(root); } catch { /* keep the kernel starting */ }
   // tsc leaves index.js untouched when it did not change; touch it so the next start skips the check.
   if (fs.existsSync(stamp)) fs.utimesSync(stamp, new Date(), new Date());
 }

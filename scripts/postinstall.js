@@ -26,4 +26,4 @@ function run(label, args) {
 }
 const native = path.join(root, "scripts", "build-native.js");
 if (fs.existsSync(native) && !process.env.GENLAB_SKIP_NATIVE) run("native addon build", [native]);
-run("TypeScript build", [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.json")]);
+run("TypeScript build", [path.join(root, "scripts", "build.js")]);

@@ -22,7 +22,7 @@ fi
 # when we can, else that test is skipped with a note. GENLAB_NO_HUB=1 skips the install.
 if [ -z "${GENLAB_NO_HUB:-}" ]; then bash kernel-setup/hub/install.sh || echo "test: the JupyterHub test will be skipped"; fi
 echo "test: compiling src/, tools/ and tests/ ..."
-node node_modules/typescript/bin/tsc -p tsconfig.json
+node scripts/build.js
 # a fresh test build: compiled copies of deleted tests or modules must not run
 rm -rf build/ts
 node node_modules/typescript/bin/tsc -p tsconfig.tests.json
