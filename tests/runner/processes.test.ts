@@ -97,7 +97,7 @@ describe("processes", { timeout: 180_000 }, () => {
     assert.equal(r.code, 143, r.stdout + r.stderr);
     assert.match(r.stderr, /book: SIGTERM: interrupting/);
     assert.ok(server > 0 && !alive(server), "the server is gone");
-    assert.equal(readJson(path.join(out, "slow.ipynb")).metadata.genlab.execution.status, "interrupted");
+    assert.equal(readJson(path.join(out, "notebooks", "slow.ipynb")).metadata.genlab.execution.status, "interrupted"); // the book keeps its executed copies in notebooks/
     assert.ok(fs.existsSync(path.join(out, "index.html")), "the index is still written");
   });
 

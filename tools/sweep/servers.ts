@@ -61,12 +61,14 @@ async function get(url: URL, token: string, timeoutMs: number): Promise<Response
 }
 
 /**
- * Check that a Jupyter server answers and accepts the token: GET api/status, then api/kernelspecs
- * (a single-user server behind a hub may answer the first without asking for the token).
+ * Check that a Jupyter server answers and accepts the token: GET api (its version), then
+ * api/kernelspecs (the first may answer without asking for the token). Not api/status: it lists the
+ * kernels, and jupyter_server 1.23 answers HTTP 500 while a kernel restarts (AttributeError on
+ * last_activity), which would take a healthy server out of a sweep whose kernel just died.
  * Resolves to null when usable, else the reason in a few words.
  */
 export async function probeServer(info: ServerInfo, timeoutMs = 5000): Promise<string | null> {
-  for (const p of ["api/status", "api/kernelspecs"]) {
+  for (const p of ["api", "api/kernelspecs"]) {
     try {
       const res = await get(new URL(p, info.url), info.token, timeoutMs);
       await res.arrayBuffer().catch(() => undefined);
