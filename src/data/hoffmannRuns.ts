@@ -1,11 +1,13 @@
 /**
  * Hoffmann et al.'s own training runs (arXiv 2203.15556, Figure 4) as Besiroglu et al. (arXiv
  * 2404.10102) read them off the paper's vector graphics: 245 runs, each a model size N, a training
- * compute C (FLOPs) and a final loss L; tokens D = C / (6 N). The CSV ships in
- * `data/hoffmann2022-figure4/` with its provenance (paper, repository, commit, licence) beside it.
+ * compute C (FLOPs) and a final loss L; tokens D = C / (6 N). The lab does not commit the CSV (it is a
+ * third party's file); `data/hoffmann2022-figure4/SOURCE.md` says where it comes from and where the
+ * lab looks for it.
  */
 import * as fs from "fs";
-import { dataFile, numericColumns, parseCsv } from "./files";
+import * as path from "path";
+import { dataFile, genlabRoot, numericColumns, parseCsv } from "./files";
 
 /** One run of Hoffmann et al.'s Figure 4. */
 export interface HoffmannRun {
@@ -19,8 +21,21 @@ export interface HoffmannRun {
   L: number;
 }
 
-/** Where the shipped file lives (absolute path, from the project root). */
-export const HOFFMANN_FIGURE4_CSV = (): string => dataFile("hoffmann2022-figure4", "svg_extracted_data.csv");
+/**
+ * Where the lab reads the file (absolute path): `GENLAB_HOFFMANN_CSV` when set; else
+ * `data/hoffmann2022-figure4/svg_extracted_data.csv` in the project when a copy was put there; else the
+ * same path under the `shared/` folder beside the project, when it holds one.
+ */
+export const HOFFMANN_FIGURE4_CSV = (): string => {
+  const inProject = dataFile("hoffmann2022-figure4", "svg_extracted_data.csv");
+  const inShared = path.join(genlabRoot(), "..", "shared", "data", "hoffmann2022-figure4", "svg_extracted_data.csv");
+  return process.env.GENLAB_HOFFMANN_CSV ?? (fs.existsSync(inProject) || !fs.existsSync(inShared) ? inProject : inShared);
+};
+
+/** Whether Hoffmann et al.'s Figure 4 runs can be read here (see `HOFFMANN_FIGURE4_CSV` for where the lab looks). */
+export function hoffmannFigure4Available(): boolean {
+  return fs.existsSync(HOFFMANN_FIGURE4_CSV());
+}
 
 /**
  * Parse the extracted-runs CSV text (columns "Model Size", "Training FLOP", "loss"; others ignored).
@@ -38,7 +53,7 @@ export function parseHoffmannRuns(text: string, source = "svg_extracted_data.csv
 
 /** The 245 runs of Hoffmann et al.'s Figure 4, read from the shipped CSV (or from `file`). */
 export function hoffmannFigure4Runs(file: string = HOFFMANN_FIGURE4_CSV()): HoffmannRun[] {
-  if (!fs.existsSync(file)) throw new Error(`hoffmannFigure4Runs: ${file} not found (it ships in the repository's data/ folder)`);
+  if (!fs.existsSync(file)) throw new Error(`hoffmannFigure4Runs: ${file} not found: put Besiroglu et al.'s svg_extracted_data.csv (data/hoffmann2022-figure4/SOURCE.md says where it comes from) in data/hoffmann2022-figure4/ or ../shared/data/hoffmann2022-figure4/, or set GENLAB_HOFFMANN_CSV`);
   return parseHoffmannRuns(fs.readFileSync(file, "utf8"), file);
 }
 

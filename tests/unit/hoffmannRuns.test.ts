@@ -4,17 +4,20 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { dataFile, genlabRoot, parseCsv } from "../../src/data/files";
-import { dropHighestLosses, hoffmannFigure4Runs, HOFFMANN_FIGURE4_CSV, parseHoffmannRuns } from "../../src/data/hoffmannRuns";
+import { dropHighestLosses, hoffmannFigure4Available, hoffmannFigure4Runs, HOFFMANN_FIGURE4_CSV, parseHoffmannRuns } from "../../src/data/hoffmannRuns";
+
+// The CSV is a third party's file and is not committed: these tests read it where the lab looks for
+// it (data/ or ../shared/data/) and are skipped, saying so, where it is not there.
+const noFile = hoffmannFigure4Available() ? false : `Hoffmann et al.'s Figure 4 CSV is not at ${HOFFMANN_FIGURE4_CSV()} (data/hoffmann2022-figure4/SOURCE.md)`;
 
 const header = "x,y,color,Model Size,Training FLOP,hex_color,loss";
 
-test("the shipped CSV is found from the project root, whatever the working directory", () => {
+test("the CSV is found from the project root, whatever the working directory", { skip: noFile }, () => {
   const before = process.cwd();
   try {
     process.chdir(os.tmpdir());
     const file = HOFFMANN_FIGURE4_CSV();
-    assert.equal(file, path.join(genlabRoot(), "data", "hoffmann2022-figure4", "svg_extracted_data.csv"));
-    assert.equal(file, dataFile("hoffmann2022-figure4", "svg_extracted_data.csv"));
+    assert.ok([dataFile("hoffmann2022-figure4", "svg_extracted_data.csv"), path.join(genlabRoot(), "..", "shared", "data", "hoffmann2022-figure4", "svg_extracted_data.csv"), process.env.GENLAB_HOFFMANN_CSV].includes(file), file);
     const runs = hoffmannFigure4Runs();
     assert.equal(runs.length, 245);
     for (const r of runs) {
@@ -22,13 +25,13 @@ test("the shipped CSV is found from the project root, whatever the working direc
       assert.ok(Math.abs(r.D - r.C / (6 * r.N)) <= 1e-9 * r.D);
       assert.ok(r.L > 1.5 && r.L < 6, `L = ${r.L}`);
     }
-    assert.ok(fs.existsSync(path.join(path.dirname(file), "SOURCE.md")), "the provenance file ships beside the data");
+    assert.ok(fs.existsSync(dataFile("hoffmann2022-figure4", "SOURCE.md")), "the provenance file is in the project");
   } finally {
     process.chdir(before);
   }
 });
 
-test("Besiroglu et al.'s selection drops exactly the five highest losses", () => {
+test("Besiroglu et al.'s selection drops exactly the five highest losses", { skip: noFile }, () => {
   const runs = hoffmannFigure4Runs();
   const kept = dropHighestLosses(runs, 5);
   assert.equal(kept.length, 240);
