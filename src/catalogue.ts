@@ -7,22 +7,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { findProjectRoot } from "./projectRoot";
 
-/** The project root: the nearest folder above this file whose package.json is named "genlab". */
-function projectRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "genlab") return dir;
-      } catch { /* unreadable package.json: keep walking */ }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`catalogue: cannot find the genlab project root above ${__dirname}`);
-    dir = up;
-  }
-}
+const projectRoot = (): string => findProjectRoot();
 
 /** One knob of a chapter's parameters cell. */
 export interface ChapterParameter {

@@ -6,24 +6,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { findProjectRoot } from "../projectRoot";
 
 /**
- * The project root above `from`: the nearest folder whose package.json is named "genlab". (The same
- * walk as the tooling's root lookup, kept here so the science code depends on no tooling module.)
+ * The project root above `from`: the nearest folder whose package.json is named "genlab" (the same
+ * lookup the cache uses, `src/projectRoot.ts`).
  */
 export function genlabRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "genlab") return dir;
-      } catch { /* unreadable package.json: keep walking */ }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find the genlab project root (a package.json named "genlab") above ${from}`);
-    dir = up;
-  }
+  return findProjectRoot(from);
 }
 
 /** Absolute path of a file in the lab's `data/` folder, e.g. `dataFile("hoffmann2022-figure4", "svg_extracted_data.csv")`. */
