@@ -13,6 +13,7 @@ import {
   normaliseUrl, parseParamArgs, prepareNotebook, serverRootFor, startServer, summaryLine,
   waitForServer, writeReport,
 } from "../runner";
+import { OptionReader, UsageError } from "./options";
 
 const USAGE = `usage: npm run nb -- <notebook.ipynb>... [options]
 
@@ -41,36 +42,19 @@ interface Args {
   allowErrors: boolean;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args | "help" {
   const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, allowErrors: false };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const m = /^(--[a-z-]+)=(.*)$/s.exec(arg);
-    if (m) { arg = m[1]; inline = m[2]; }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    const num = (min: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min) throw new UsageError(`${arg} ${v}: expected a number >= ${min}`);
-      return n;
-    };
+  const r = new OptionReader(argv);
+  for (let arg = r.next(); arg !== undefined; arg = r.next()) {
     switch (arg) {
       case "-h": case "--help": return "help";
-      case "-p": case "--param": a.params.push(value()); break;
-      case "--out": a.outDir = value(); break;
-      case "--timeout": a.timeoutSec = num(0); break;
-      case "--server": a.server = value(); break;
-      case "--token": a.token = value(); break;
-      case "--jobs": a.jobs = Math.floor(num(1)); break;
-      case "--kernel": a.kernel = value(); break;
+      case "-p": case "--param": a.params.push(r.value()); break;
+      case "--out": a.outDir = r.value(); break;
+      case "--timeout": a.timeoutSec = r.number(0); break;
+      case "--server": a.server = r.value(); break;
+      case "--token": a.token = r.value(); break;
+      case "--jobs": a.jobs = Math.floor(r.number(1)); break;
+      case "--kernel": a.kernel = r.value(); break;
       case "--allow-errors": a.allowErrors = true; break;
       default:
         if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${arg}`);

@@ -14,6 +14,7 @@ import {
   PoolServer, ServerError, TokenSource, checkHubToken, checkSweepOut, cleanServerUrl, hubUserServer, planSweep, poolServer, probeServer,
   readGrid, readToken, runSweep,
 } from "../sweep";
+import { OptionReader, UsageError } from "./options";
 
 const USAGE = `usage: npm run sweep -- NOTEBOOK --grid GRID.json [options]
 
@@ -38,30 +39,13 @@ options:
 exit codes: 0 all runs finished, 1 a run failed, 2 usage/input error, 3 no usable server or runs left unrun,
 130/143 interrupted (rerun the same command to finish)`;
 
-class UsageError extends Error {}
-
 interface Remote { kind: "server" | "hub"; url: string; token?: TokenSource; users?: string[] }
 interface Args { notebook?: string; grid?: string; out?: string; workers?: number; local?: number; remotes: Remote[]; timeoutSec: number; kernel?: string }
 
 function parseArgs(argv: string[]): Args | "help" {
   const a: Args = { remotes: [], timeoutSec: 600 };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const m = /^(--[a-z-]+)=(.*)$/s.exec(arg);
-    if (m) { arg = m[1]; inline = m[2]; }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    const int = (min: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new UsageError(`${arg} ${v}: expected a whole number >= ${min}`);
-      return n;
-    };
+  const r = new OptionReader(argv);
+  for (let arg = r.next(); arg !== undefined; arg = r.next()) {
     const setToken = (t: TokenSource) => {
       const last = a.remotes[a.remotes.length - 1];
       if (!last) throw new UsageError(`${arg} must follow the --server or --hub it belongs to`);
@@ -70,21 +54,21 @@ function parseArgs(argv: string[]): Args | "help" {
     };
     switch (arg) {
       case "-h": case "--help": return "help";
-      case "--grid": a.grid = value(); break;
-      case "--out": a.out = value(); break;
-      case "--workers": a.workers = int(1); break;
-      case "--local": a.local = int(0); break;
-      case "--timeout": a.timeoutSec = int(0); break;
-      case "--kernel": a.kernel = value(); break;
-      case "--server": a.remotes.push({ kind: "server", url: value() }); break;
-      case "--hub": a.remotes.push({ kind: "hub", url: value() }); break;
-      case "--token": setToken({ value: value() }); break;
-      case "--token-env": setToken({ env: value() }); break;
-      case "--token-file": setToken({ file: value() }); break;
+      case "--grid": a.grid = r.value(); break;
+      case "--out": a.out = r.value(); break;
+      case "--workers": a.workers = r.integer(1); break;
+      case "--local": a.local = r.integer(0); break;
+      case "--timeout": a.timeoutSec = r.integer(0); break;
+      case "--kernel": a.kernel = r.value(); break;
+      case "--server": a.remotes.push({ kind: "server", url: r.value() }); break;
+      case "--hub": a.remotes.push({ kind: "hub", url: r.value() }); break;
+      case "--token": setToken({ value: r.value() }); break;
+      case "--token-env": setToken({ env: r.value() }); break;
+      case "--token-file": setToken({ file: r.value() }); break;
       case "--users": {
         const last = a.remotes[a.remotes.length - 1];
         if (!last || last.kind !== "hub") throw new UsageError("--users must follow the --hub it belongs to");
-        last.users = value().split(",").map((u) => u.trim()).filter(Boolean);
+        last.users = r.value().split(",").map((u) => u.trim()).filter(Boolean);
         break;
       }
       default:
