@@ -148,6 +148,20 @@ export function sweepCsv(t: Pick<SweepTable, "columns" | "rows">): string {
   return [t.columns.map((c) => field(c)).join(","), ...t.rows.map((r) => t.columns.map((c) => field(r[c])).join(","))].join("\n") + "\n";
 }
 
+/**
+ * Throw, naming the runs, unless every grid point of the sweep in `dir` finished: what `loadSweep`
+ * does without `partial`, for readers of `readSweep`'s rows. `hint` is appended to the message.
+ */
+export function assertSweepComplete(t: SweepTable, dir: string, hint = ""): void {
+  if (t.missing.length === 0 && t.failed.length === 0) return;
+  const total = t.manifest.points.length;
+  const parts = [
+    t.missing.length ? `${t.missing.length} not run (${t.missing.slice(0, 3).map((p) => p.dir).join(", ")}${t.missing.length > 3 ? ", ..." : ""})` : "",
+    t.failed.length ? `${t.failed.length} failed (${t.failed.slice(0, 2).map((p) => `${p.dir}: ${p.error.split("\n")[0]}`).join("; ")})` : "",
+  ].filter(Boolean);
+  throw new Error(`${dir}: ${t.rows.length} of ${total} runs finished, ${parts.join(", ")}; rerun the sweep to finish it${hint}`);
+}
+
 /** Options of loadSweep. */
 export interface LoadSweepOptions {
   /** Accept a sweep with runs missing or failed (default false: that throws, naming them). */
@@ -161,14 +175,7 @@ export interface LoadSweepOptions {
  */
 export function loadSweep(dir: string, opts: LoadSweepOptions = {}): DataFrame {
   const t = readSweep(dir);
-  if (!opts.partial && (t.missing.length > 0 || t.failed.length > 0)) {
-    const total = t.manifest.points.length;
-    const parts = [
-      t.missing.length ? `${t.missing.length} not run (${t.missing.slice(0, 3).map((p) => p.dir).join(", ")}${t.missing.length > 3 ? ", ..." : ""})` : "",
-      t.failed.length ? `${t.failed.length} failed (${t.failed.slice(0, 2).map((p) => `${p.dir}: ${p.error.split("\n")[0]}`).join("; ")})` : "",
-    ].filter(Boolean);
-    throw new Error(`${dir}: ${t.rows.length} of ${total} runs finished, ${parts.join(", ")}; rerun the sweep to finish it, or pass { partial: true }`);
-  }
+  if (!opts.partial) assertSweepComplete(t, dir, ", or pass { partial: true }");
   if (t.rows.length === 0) throw new Error(`${dir}: no finished runs yet`);
   return table(t.rows.map((r) => Object.fromEntries(t.columns.map((c) => [c, r[c]]))) as Parameters<typeof table>[0]);
 }

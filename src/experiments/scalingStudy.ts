@@ -14,12 +14,22 @@
  * Caching: every finished run is stored on its own with `cached`, keyed by its configuration (task,
  * width, steps, batch, optimizer, schedule, seed stream). A rerun finds the stored runs, trains only
  * the missing ones (all missing runs of one seed together, as one `train.trainEnsemble` program), and
- * stores each; growing the grid trains only the new runs. A run's result does not depend on which
- * others were trained beside it (up to float32 rounding in the shared matrix products).
+ * stores each; growing the grid trains only the new runs.
+ *
+ * A run's result does not depend on which others were trained beside it: runs of one width are one
+ * stacked pack in `train.fitBatched`, packs of different widths share only the (read-only) data,
+ * and every random draw comes from a fork named by the run (seed, width, steps) or by its seed
+ * (data stream, test set). So the study of one width alone gives exactly the numbers that width has
+ * in the whole grid (bit for bit on one machine; tests/unit/experiments/scaling.test.ts), which is
+ * what lets a sweep (`npm run sweep`, notebooks/points/09-scaling-point.ipynb) run the grid one width
+ * per point on any number of servers; `scalingRunsFromSweep` reads it back.
  */
+import * as path from "path";
 import type { Rng } from "../random";
+import { projectRoot } from "../projectRoot";
 import type { OnProgress } from "../progress";
-import { cached, isCached } from "../cache";
+import { cached, isCached, stableStringify } from "../cache";
+import { readSweep, assertSweepComplete } from "../sweepResults";
 import { manifoldTask, ManifoldTaskOptions } from "../data/manifold";
 import { trainEnsemble, EnsembleMember } from "../train/ensemble";
 import type { Schedule } from "../train/schedules";
@@ -44,8 +54,8 @@ export interface ScalingStudyConfig {
   testSize?: number;
 }
 
-/** One finished run. */
-export interface ScalingRunRecord {
+/** One finished run (a type alias, not an interface, so that it is `Recordable`: a sweep point records its runs). */
+export type ScalingRunRecord = {
   seed: number;
   width: number;
   steps: number;
@@ -59,9 +69,91 @@ export interface ScalingRunRecord {
   excess: number;
   /** Mean minibatch training loss over the last 10% of the run. */
   trainLoss: number;
-}
+};
 
 const DEFAULT_SCHEDULE: Schedule = { kind: "cosine", warmup: 10, final: 0.1 };
+
+/** The parameters chapter 09 builds its study from (its parameters cell), shared with its sweep point notebook. */
+export interface ManifoldStudyParams {
+  /** Intrinsic dimension d of the data manifold. */
+  manifoldDim: number;
+  /** Label-noise standard deviation (the irreducible loss is sigma^2). */
+  sigma: number;
+  /** Student hidden widths. */
+  widths: number[];
+  /** Data budgets in steps. */
+  budgets: number[];
+  /** Fresh samples per step. */
+  batch: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** Independent repetitions. */
+  seeds: number;
+}
+
+/**
+ * Chapter 09's study: students on `data.manifoldTask` (inputs in R^16 on a `manifoldDim`-dimensional
+ * subspace, teacher two tanh layers of 64 with C_W = 1, label noise sigma), Adam with a cosine
+ * schedule to 0 after 10 warm-up steps. The chapter and its sweep point notebook
+ * (notebooks/points/09-scaling-point.ipynb) both build their configuration here.
+ */
+export function manifoldStudyConfig(p: ManifoldStudyParams): ScalingStudyConfig {
+  return {
+    task: { d: p.manifoldDim, inputDim: 16, hidden: [64, 64], cw: 1, sigma: p.sigma },
+    widths: p.widths, steps: p.budgets, batch: p.batch, lr: p.lr, seeds: p.seeds,
+    schedule: { kind: "cosine", warmup: 10, final: 0 },
+  };
+}
+
+/**
+ * Everything that decides a study's runs except which widths it has: the configuration without
+ * `widths`, with its defaults filled in, and the generator's path, as one canonical string. A sweep
+ * point records it, and `scalingRunsFromSweep` accepts only points whose string is the reader's own.
+ */
+export function scalingStudyIdentity(cfg: ScalingStudyConfig, rng: Rng): string {
+  const rest: Partial<ScalingStudyConfig> = { ...cfg, testSize: cfg.testSize ?? 4096, schedule: cfg.schedule ?? DEFAULT_SCHEDULE };
+  delete rest.widths;
+  return stableStringify({ study: rest, rng: rng.path });
+}
+
+/**
+ * The runs of the study `cfg` (generator `rng`) from a sweep's output folder (`npm run sweep`, see
+ * docs/sweeps.md) of a point notebook that trains some widths with `scalingStudy` and records
+ * `study` = `scalingStudyIdentity` of its own configuration and generator, and `runs` = its
+ * records (notebooks/points/09-scaling-point.ipynb). Returns them in `scalingStudy`'s order (seed,
+ * width, steps), so a chapter reads what it would have computed itself. Throws, saying why, when a
+ * grid point is missing or failed, when a point ran another configuration or generator, and when
+ * the sweep does not hold every run of `cfg` exactly once. A relative `dir` is taken from the
+ * project root.
+ */
+export function scalingRunsFromSweep(dir: string, cfg: ScalingStudyConfig, rng: Rng): ScalingRunRecord[] {
+  const t = readSweep(path.isAbsolute(dir) ? dir : path.join(projectRoot, dir));
+  assertSweepComplete(t, dir);
+  const want = scalingStudyIdentity(cfg, rng);
+  const label = (r: { seed: number; width: number; steps: number }): string => `seed ${r.seed}, width ${r.width}, ${r.steps} steps`;
+  const found = new Map<string, ScalingRunRecord>();
+  for (const row of t.rows) {
+    const point = t.manifest.parameters.map((p) => `${p}=${JSON.stringify(row[p])}`).join(", ");
+    if (row.study !== want) {
+      throw new Error(`${dir}: the point ${point} ran another study than this one (rerun the sweep with the same parameters):\n  the point's: ${String(row.study)}\n  this one's:  ${want}`);
+    }
+    for (const r of JSON.parse(String(row.runs)) as ScalingRunRecord[]) {
+      if (found.has(label(r))) throw new Error(`${dir}: the run ${label(r)} comes from two points (the last: ${point}); give each point its own widths`);
+      found.set(label(r), r);
+    }
+  }
+  const out: ScalingRunRecord[] = [];
+  for (let seed = 0; seed < cfg.seeds; seed++) for (const width of cfg.widths) for (const steps of cfg.steps) {
+    const r = found.get(label({ seed, width, steps }));
+    if (!r) throw new Error(`${dir}: the sweep has no run ${label({ seed, width, steps })}; its widths are ${[...new Set([...found.values()].map((x) => x.width))].join(", ")}, this study's ${cfg.widths.join(", ")}`);
+    out.push(r);
+  }
+  if (found.size !== out.length) {
+    const extra = [...found.keys()].filter((k) => !out.some((r) => label(r) === k));
+    throw new Error(`${dir}: the sweep has ${extra.length} run(s) this study does not (${extra.slice(0, 3).join("; ")}); sweep exactly this study's widths`);
+  }
+  return out;
+}
 
 /** Per-run identity for the cache: everything that decides its result. */
 function runKey(cfg: ScalingStudyConfig, streamPath: string, seed: number, width: number, steps: number): object {

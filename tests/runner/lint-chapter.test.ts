@@ -11,7 +11,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { lintFile } from "../../tools/runner";
 import { MAX_CELL_LINES, codeLineCount } from "../../tools/runner/lintCode";
-import { lintSources } from "../../tools/runner/lintSource";
+import { lintSources, missingNames } from "../../tools/runner/lintSource";
 import { scanGenlab } from "../../tools/runner/genlabUses";
 import { listItems, markdownLines } from "../../tools/runner/markdown";
 import { codeDecimals, matchesAny, quotedDecimals } from "../../tools/runner/numbers";
@@ -56,6 +56,19 @@ describe("chapter skeleton", () => {
       "unused-imports: cell 3: `plot` is imported from \"genlab\" but no code cell uses it; remove it from the import",
       "answer-numbers: the answer in cell 4 quotes 99.5%",
     ]);
+  });
+  test("a sweep's point notebook (a folder named points) needs no chapter skeleton; the real one passes every other rule", () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "genlab-lint-")), "points");
+    fs.mkdirSync(dir);
+    try {
+      fs.copyFileSync(path.join(lintDir, "10-skeleton-missing.ipynb"), path.join(dir, "10-skeleton-missing.ipynb"));
+      assert.deepEqual(lintFile(path.join(dir, "10-skeleton-missing.ipynb")).filter((v) => SKELETON.includes(v.rule)).map((v) => v.rule), ["title", "title"]);
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+    assert.deepEqual(lintFile(path.join(root, "notebooks", "points", "09-scaling-point.ipynb")), []);
+    // text may name a point notebook by its folder; a missing one is still reported
+    assert.deepEqual(missingNames("notebooks/points/09-scaling-point.ipynb, points/99-nope.ipynb, 98-nope.ipynb", root, []), ["points/99-nope.ipynb", "98-nope.ipynb"]);
   });
   test("list items: numbered or bulleted at column 0; an unindented paragraph after a blank line ends an item", () => {
     const lines = markdownLines({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", metadata: {}, source: "1. a\n   more\n\n   still a\n2) b\n- c\n\nnot an item\n  1. nested\n" }] });

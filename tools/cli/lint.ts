@@ -1,6 +1,6 @@
 /**
- * `npm run lint [-- paths...]`: static checks of the chapter notebooks (every notebooks/*.ipynb
- * when no path is given) and of the library's docstrings (src/ and tools/: when no path is given, or
+ * `npm run lint [-- paths...]`: static checks of the chapter notebooks (every notebooks/*.ipynb and
+ * notebooks/points/*.ipynb when no path is given) and of the library's docstrings (src/ and tools/: when no path is given, or
  * with `--source`). Prints `path: rule: detail` per violation; exit 1 if any, 2 on usage.
  */
 import * as fs from "fs";
@@ -20,8 +20,9 @@ function main(): number {
   const source = args.length === 0 || args.includes("--source");
   let files = args.filter((a) => a !== "--source");
   if (args.length === 0) {
-    const dir = "notebooks";
-    files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f)) : [];
+    // the chapters, and the sweeps' point notebooks (notebooks/points/, held to every rule but the chapter skeleton)
+    const list = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f)) : []);
+    files = [...list("notebooks"), ...list(path.join("notebooks", "points"))];
   }
   let count = 0;
   const print = (v: LintViolation) => {

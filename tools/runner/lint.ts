@@ -1,7 +1,8 @@
 /**
  * Static checks of a chapter notebook, without a kernel (docs/authoring.md defines every rule).
  * Rules: nbformat, kernelspec, title, parameters, outputs, execution-count, filename; the chapter
- * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts); and
+ * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts; not
+ * for a sweep's point notebook in notebooks/points/, which is one grid point of a chapter); and
  * the text (control-chars, unused-imports, answer-numbers: lintText.ts; planning-words, doc-examples:
  * lintWords.ts); the code cells (shorthand, no-any, cell-length, skipped-checks: lintCode.ts). The
  * library's own docstrings (docstrings, planning-words, doc-examples) are linted by lintSource.ts.
@@ -30,6 +31,11 @@ export interface LintOptions {
 }
 
 const FILE_NAME = /^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$/;
+
+/** A sweep's point notebook: it lives in a folder named `points` (notebooks/points/). */
+export function isPointNotebook(file: string): boolean {
+  return path.basename(path.dirname(path.resolve(file))) === "points";
+}
 
 /** Lint a parsed notebook (`file` is used in messages and for the file-name rule). */
 export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}): LintViolation[] {
@@ -80,7 +86,8 @@ export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}):
 
   const number = /^(\d\d)-/.exec(path.basename(file))?.[1] ?? null;
   const scan = scanNotebook(book);
-  skeletonViolations(book, number, scan, add);
+  // a sweep's point notebook (notebooks/points/) is one grid point of a chapter, not a chapter: no goals, sections, summary, takeaways, exercises or references
+  skeletonViolations(book, number, scan, add, { chapter: !isPointNotebook(file) });
   controlCharViolations(book, add);
   unusedImportViolations(scan, add);
   answerNumberViolations(book, add);

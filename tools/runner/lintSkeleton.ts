@@ -35,10 +35,13 @@ function checkTitle(nb: Notebook, number: string | null, add: Add): void {
   if (!prose) add("title", "cell 1: after the title, write a short summary of the chapter (at least one line of prose)");
 }
 
-/** Skeleton violations of a chapter. `scan` is the genlab scan of its code cells. */
-export function skeletonViolations(nb: Notebook, fileNumber: string | null, scan: GenlabScan, add: Add): void {
+/**
+ * Skeleton violations of a chapter. `scan` is the genlab scan of its code cells. `chapter: false`
+ * (a sweep point notebook, notebooks/points/) keeps the title rule only, as for chapter 00.
+ */
+export function skeletonViolations(nb: Notebook, fileNumber: string | null, scan: GenlabScan, add: Add, opts: { chapter?: boolean } = {}): void {
   checkTitle(nb, fileNumber, add);
-  if (fileNumber === "00") return;
+  if (fileNumber === "00" || opts.chapter === false) return;
   const lines = markdownLines(nb);
   const all = headings(lines);
 

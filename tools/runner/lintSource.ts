@@ -113,7 +113,8 @@ export function codeSpans(text: string): string[] {
 
 /**
  * The names in example code that do not exist: `ns.name` where `ns` is a namespace of the package but
- * `name` is not among its exports, and chapter files `NN-name.ipynb` that `notebooks/` does not hold.
+ * `name` is not among its exports, and chapter files `NN-name.ipynb` (or point notebooks
+ * `points/NN-name.ipynb`) that `notebooks/` does not hold.
  */
 export function missingNames(text: string, root: string, code: string[] = codeSpans(text)): string[] {
   const exportsOf = packageExports(root);
@@ -125,7 +126,8 @@ export function missingNames(text: string, root: string, code: string[] = codeSp
     }
   }
   const dir = path.join(root, "notebooks");
-  for (const m of text.matchAll(/\b\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb\b/g)) {
+  // a sweep's point notebook is named with its folder: points/NN-name.ipynb
+  for (const m of text.matchAll(/(?:\bpoints\/)?\b\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb\b/g)) {
     if (fs.existsSync(dir) && !fs.existsSync(path.join(dir, m[0]))) out.push(m[0]);
   }
   return [...new Set(out)];
