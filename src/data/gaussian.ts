@@ -126,7 +126,8 @@ export function linearExcessRisk(betaHat: ArrayLike<number>, beta: ArrayLike<num
 
 /** A regression data set drawn from a linear teacher. */
 export interface RegressionSet {
-  X: Matrix;
+  /** Inputs, one row per sample. */
+  x: Matrix;
   /** Noisy labels. */
   y: Float64Array;
   /** Noiseless teacher outputs (to measure excess risk on a test set). */
@@ -139,7 +140,7 @@ export function linearRegressionSet(n: number, spectrum: ArrayLike<number>, teac
   const f = linearOutputs(X, teacher.beta);
   const y = Float64Array.from(f);
   if (teacher.sigma > 0) for (let i = 0; i < n; i++) y[i] += teacher.sigma * rng.normal();
-  return { X, y, f };
+  return { x: X, y, f };
 }
 
 // ---------------------------------------------------------------- random-network teacher

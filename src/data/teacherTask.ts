@@ -1,9 +1,10 @@
 /**
- * A small nonlinear regression task for training networks (chapters 06 and 07): Gaussian inputs
+ * A small nonlinear regression task for training networks (chapters 06, 07 and 11): Gaussian inputs
  * x ~ N(0, I_d) labelled by a random two-layer ReLU teacher (`reluNetTeacher`) of a few units, the
  * targets standardised to zero mean and unit variance with the training set's mean and standard
- * deviation (so losses of different draws are comparable: predicting 0 gives mse 1), plus optional
- * label noise of standard deviation `sigma`. Returned as matrices that `train.fit` takes directly.
+ * deviation (so losses of different draws are comparable: predicting 0 gives mse 1; `standardize:
+ * false` keeps the teacher's own scale), plus optional label noise of standard deviation `sigma` on
+ * the training targets. Returned as matrices that `train.fit` takes directly.
  */
 import type { Rng } from "../random";
 import type { Matrix } from "../linalg";
@@ -21,7 +22,7 @@ export interface TeacherTask {
  * `n` training and `nTest` test points of a standardised ReLU-teacher regression. The inputs, the
  * teacher and the noise come from the named forks "inputs", "test inputs", "teacher" and "noise" of `rng`.
  */
-export function reluTeacherTask(o: { n: number; d: number; nTest?: number; teacherWidth?: number; sigma?: number; rng: Rng }): TeacherTask {
+export function reluTeacherTask(o: { n: number; d: number; nTest?: number; teacherWidth?: number; sigma?: number; standardize?: boolean; rng: Rng }): TeacherTask {
   const { n, d } = o;
   if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`reluTeacherTask: n must be an integer >= 2, got ${n}`);
   if (!(Number.isInteger(d) && d >= 1)) throw new RangeError(`reluTeacherTask: d must be a positive integer, got ${d}`);
@@ -32,11 +33,14 @@ export function reluTeacherTask(o: { n: number; d: number; nTest?: number; teach
   const X = gaussianInputs(n, isotropicSpectrum(d), o.rng.fork("inputs"));
   const Xt = gaussianInputs(nTest, isotropicSpectrum(d), o.rng.fork("test inputs"));
   const f = teacher.outputs(X), ft = nTest > 0 ? teacher.outputs(Xt) : new Float64Array(0);
-  let mean = 0;
-  for (const v of f) mean += v / n;
-  let v2 = 0;
-  for (const v of f) v2 += (v - mean) ** 2 / n;
-  const sd = Math.sqrt(v2) || 1;
+  // the training set's own mean and (population) standard deviation: a change of units, not an estimate
+  let mean = 0, sd = 1;
+  if (o.standardize ?? true) {
+    for (const v of f) mean += v / n;
+    let v2 = 0;
+    for (const v of f) v2 += (v - mean) ** 2 / n;
+    sd = Math.sqrt(v2) || 1;
+  }
   const noise = o.rng.fork("noise");
   const y = f.map((v) => (v - mean) / sd + (sigma > 0 ? sigma * noise.normal() : 0));
   const yt = ft.map((v) => (v - mean) / sd);

@@ -15,13 +15,13 @@ import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { yieldToKernel } from "../progress";
 import type { Matrix } from "../linalg/matrix";
-import { reluNetTeacher } from "../data/gaussian";
+import type { TeacherTask } from "../data/teacherTask";
 import { network } from "../train/network";
 import { NetworkSpec, Parameterization } from "../train/spec";
 import { fit } from "../train/fit";
 import { gradientNoise } from "../train/gradientNoise";
 import { layerStatistics, LayerStatistics, Estimate } from "../train/layerStats";
-import { bootstrap } from "../stats/bootstrap";
+import { bootstrap, resampleIndices } from "../stats/bootstrap";
 import { mean } from "../stats/descriptive";
 import { leastSquaresLine } from "../fit/line";
 
@@ -95,30 +95,11 @@ export function layerTrend(stats: LayerStatistics, statistic: (G: number[], F: n
     return [G.map((v) => v / idx.length), F.map((v) => v / idx.length)];
   };
   const value = statistic(...moments(Int32Array.from({ length: R }, (_, i) => i)));
-  const boot = bootstrap((r) => statistic(...moments(Int32Array.from({ length: R }, () => r.int(R)))), { rng: opts.rng, B });
+  const boot = bootstrap((r) => statistic(...moments(resampleIndices(r, R))), { rng: opts.rng, B });
   return { value, se: boot.se, ci: boot.ci };
 }
 
 // ---------------------------------------------------------------- a regression task for the training studies
-
-/** A regression task: training and test inputs with their targets. */
-export interface RegressionTask {
-  train: { x: Matrix; y: Matrix };
-  test: { x: Matrix; y: Matrix };
-}
-
-/** A two-layer ReLU teacher (`rng.fork("teacher")`) on Gaussian inputs, with label noise sigma. */
-export function teacherTask(o: { d: number; teacherWidth: number; nTrain: number; nTest: number; sigma: number; rng: Rng }): RegressionTask {
-  const t = reluNetTeacher(o.d, o.teacherWidth, { sigma: o.sigma }, o.rng.fork("teacher"));
-  const make = (n: number, r: Rng, noisy: boolean) => {
-    const x: Matrix = { rows: n, cols: o.d, data: r.fork("x").normals(n * o.d) };
-    const f = t.outputs(x);
-    const noise = r.fork("noise");
-    const y = Float64Array.from(f, (v) => v + (noisy ? o.sigma * noise.normal() : 0));
-    return { x, y: { rows: n, cols: 1, data: y } };
-  };
-  return { train: make(o.nTrain, o.rng.fork("train"), true), test: make(o.nTest, o.rng.fork("test"), false) };
-}
 
 // ---------------------------------------------------------------- batch size
 
@@ -154,7 +135,7 @@ export interface BatchSizeStudy {
  * scale B_simple along a full-batch run (seed 0) at the best full-batch learning rate for the lowest target.
  */
 export async function batchSizeStudy(o: {
-  task: RegressionTask; spec: NetworkSpec; batchSizes: number[]; lrs: number[]; patience?: number; seeds: number; targets: number[];
+  task: TeacherTask; spec: NetworkSpec; batchSizes: number[]; lrs: number[]; patience?: number; seeds: number; targets: number[];
   maxSteps: number; evalEvery: (batch: number) => number; rng: Rng; onProgress?: OnProgress;
 }): Promise<BatchSizeStudy> {
   const t0 = Date.now();
@@ -262,7 +243,7 @@ export interface LrTransferStudy {
  * loss averaged over the last `tail` evaluations.
  */
 export async function lrTransfer(o: {
-  task: RegressionTask; depth: number; widths: number[]; lrs: number[]; parameterizations: Parameterization[]; baseWidth: number;
+  task: TeacherTask; depth: number; widths: number[]; lrs: number[]; parameterizations: Parameterization[]; baseWidth: number;
   steps: number; seeds: number; tail?: number; rng: Rng; onProgress?: OnProgress;
 }): Promise<LrTransferStudy> {
   const t0 = Date.now();
@@ -328,7 +309,7 @@ export function bestLr(lrs: number[], loss: number[][], opts: { rng: Rng; B?: nu
   const x = lrs.map(Math.log2);
   const worst = 10 * Math.max(...loss.flat().filter(Number.isFinite));
   const est = lossVertex(x, loss, Int32Array.from({ length: S }, (_, i) => i), worst);
-  const boot = bootstrap((r) => lossVertex(x, loss, Int32Array.from({ length: S }, () => r.int(S)), worst), { rng: opts.rng, B });
+  const boot = bootstrap((r) => lossVertex(x, loss, resampleIndices(r, S), worst), { rng: opts.rng, B });
   return { log2Lr: est, se: boot.se, ci: boot.ci };
 }
 
@@ -344,7 +325,7 @@ export function transferSlope(study: LrTransferStudy, p: number, opts: { rng: Rn
   const at = (seeds: ArrayLike<number>): number[] => study.loss[p].map((byLr) => lossVertex(x, byLr, seeds, worst));
   const all = at(Int32Array.from({ length: S }, (_, i) => i));
   const slopeOf = (ys: ArrayLike<number>) => leastSquaresLine(lw, ys, "transferSlope").slope;
-  const boot = bootstrap((r) => slopeOf(at(Int32Array.from({ length: S }, () => r.int(S)))), { rng: opts.rng, B });
+  const boot = bootstrap((r) => slopeOf(at(resampleIndices(r, S))), { rng: opts.rng, B });
   return { slope: slopeOf(all), se: boot.se, ci: boot.ci, log2Lr: all };
 }
 

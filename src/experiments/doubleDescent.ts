@@ -16,8 +16,8 @@ import { mse, perPoint } from "../stats/descriptive";
 
 /** A training set with noisy labels and a test set with the noiseless target. */
 export interface TeacherSplit {
-  train: { X: Matrix; y: ArrayLike<number> };
-  test: { X: Matrix; f: ArrayLike<number> };
+  train: { x: Matrix; y: ArrayLike<number> };
+  test: { x: Matrix; f: ArrayLike<number> };
 }
 
 /** One penalty's random-feature test and train errors against P, over seeds (`rfSweep`). */
@@ -78,10 +78,10 @@ export async function rfSweep(opts: {
   let done = 0;
   for (const r of opts.rng.forks("seed", opts.seeds)) {
     const { train: tr, test: te } = opts.data(r.fork("data"));
-    const map = randomFeatureMap(tr.X.cols, Pmax, opts.act, r.fork("features"));
+    const map = randomFeatureMap(tr.x.cols, Pmax, opts.act, r.fork("features"));
     opts.ridges.forEach((_, ri) => { test[ri].push([]); train[ri].push([]); });
     // features are nested: compute all Pmax of them once, and use the first P (renormalised) for model P
-    const FtrAll = map.features(tr.X), FteAll = map.features(te.X);
+    const FtrAll = map.features(tr.x), FteAll = map.features(te.x);
     for (const P of opts.Ps) {
       const Ftr = leadingFeatures(FtrAll, P), Fte = leadingFeatures(FteAll, P);
       // all penalties' predictions at once: one matrix product per set (BLAS) instead of a loop per penalty
@@ -136,8 +136,8 @@ export async function sampleWiseSweep(opts: {
   let s = 0;
   for (const r of opts.rng.forks("rep", opts.reps)) {
     const { train: pool, test: testSet } = opts.data(nMax, r.fork("data"));
-    const map = randomFeatureMap(pool.X.cols, opts.P, opts.act, r.fork("features"));
-    const Fpool = map.features(pool.X), Fte = map.features(testSet.X);
+    const map = randomFeatureMap(pool.x.cols, opts.P, opts.act, r.fork("features"));
+    const Fpool = map.features(pool.x), Fte = map.features(testSet.x);
     const rows = opts.ridges.map(() => [] as number[]);
     for (const m of opts.ns) {
       const F = { rows: m, cols: opts.P, data: Fpool.data.subarray(0, m * opts.P) } as Matrix;
@@ -274,7 +274,7 @@ export async function rfTowardLimit(opts: {
       const t = linearTeacher(d, { r2: opts.r2, sigma: opts.sigma }, s.fork("teacher"));
       const spec = new Float64Array(d).fill(1);
       const tr = linearRegressionSet(n, spec, t, s.fork("train")), te = linearRegressionSet(opts.nTest, spec, t, s.fork("test"));
-      return { train: { X: tr.X, y: tr.y }, test: { X: te.X, f: te.f } };
+      return { train: { x: tr.x, y: tr.y }, test: { x: te.x, f: te.f } };
     };
     // one sweep per distinct penalty; points with the same penalty share it
     const lambdas = Array.from(new Set(opts.points.map((p) => p.lambdaMM)));

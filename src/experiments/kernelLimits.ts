@@ -10,7 +10,7 @@ import type { KernelActivation } from "../models/kernels";
 import { network } from "../train/network";
 import { empiricalNtk, kernelOf, nngpEstimate } from "../train/kernels";
 import type { NetworkSpec } from "../train/spec";
-import { mean } from "../stats/descriptive";
+import { mean, perPoint } from "../stats/descriptive";
 
 /** The analytic NNGP and NTK against their Monte-Carlo estimates from finite networks, at a range of input angles. */
 export interface KernelMcComparison {
@@ -60,15 +60,15 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
   const K = kernelOf(o.spec);
   const exactG = K.nngp(X).data, exactT = K.ntk(X).data;
   const n = X.rows, nn = n * n;
-  const sumG = new Float64Array(nn), sqG = new Float64Array(nn), sumT = new Float64Array(nn), sqT = new Float64Array(nn);
+  const netsG: Float64Array[] = [], netsT: Float64Array[] = [];
   const perNetNngp: number[] = [], perNetNtk: number[] = [];
   for (let t = 0; t < o.nets; t++) {
     const net = await network(o.spec, { rng: o.rng.fork(`net ${t}`) });
     const g = nngpEstimate(net, X).data, e = empiricalNtk(net, X).data;
     net.dispose();
+    netsG.push(Float64Array.from(g)); netsT.push(Float64Array.from(e));
     let dg = 0, dt = 0;
     for (let i = 0; i < nn; i++) {
-      sumG[i] += g[i]; sqG[i] += g[i] * g[i]; sumT[i] += e[i]; sqT[i] += e[i] * e[i];
       dg += (g[i] - exactG[i]) / exactG[0]; dt += (e[i] - exactT[i]) / exactT[0];
     }
     perNetNngp.push(dg / nn);
@@ -76,14 +76,13 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
     o.onProgress?.({ done: t + 1, total: o.nets, label: "random networks" });
     await yieldToKernel();
   }
-  const k = o.nets;
-  const stats = (sum: Float64Array, sq: Float64Array, ref: Float64Array) => {
+  // per kernel entry: the Monte-Carlo mean over networks and its standard error
+  const compare = (nets: Float64Array[], ref: Float64Array) => {
+    const per = perPoint(nets);
     let mx = 0, s2 = 0, z2 = 0, zc = 0;
-    const mean = new Float64Array(nn);
+    const mean = Float64Array.from(per.mean);
     for (let i = 0; i < nn; i++) {
-      mean[i] = sum[i] / k;
-      const v = Math.max(0, (sq[i] - k * mean[i] * mean[i]) / (k - 1));
-      const se = Math.sqrt(v / k);
+      const se = per.se[i];
       const dev = Math.abs(mean[i] - ref[i]);
       mx = Math.max(mx, dev / ref[0]);
       s2 += (dev / ref[0]) ** 2;
@@ -91,7 +90,7 @@ export async function kernelMonteCarlo(o: { spec: NetworkSpec; nets: number; ang
     }
     return { mean, max: mx, rms: Math.sqrt(s2 / nn), z: Math.sqrt(z2 / Math.max(1, zc)) };
   };
-  const G = stats(sumG, sqG, exactG), T = stats(sumT, sqT, exactT);
+  const G = compare(netsG, exactG), T = compare(netsT, exactT);
   return {
     theta: Array.from(o.angles),
     nngp: Array.from(exactG.subarray(0, n)),

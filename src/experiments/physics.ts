@@ -6,6 +6,7 @@
  */
 import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
+import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 // through the public train exports only (the training core's files may move)
 import { network, fit } from "../train";
 import type { OptimizerSpec } from "../train";
@@ -178,15 +179,11 @@ export function binderCurve(scan: IsingScanResult, sizeIndex: number, pick?: num
 export function binderCrossing(scan: IsingScanResult, i: number, j: number, opts: { rng: Rng; B?: number }): { crossing: number; se: number; draws: number[] } {
   const cross = (ua: number[], ub: number[]): number => halfCrossing(scan.temperatures, ua.map((u, k) => u - ub[k] + 0.5));
   const crossing = cross(binderCurve(scan, i), binderCurve(scan, j));
-  const C = scan.m2[i][0].length, draws: number[] = [];
-  for (let b = 0; b < (opts.B ?? 400); b++) {
-    const r = opts.rng.fork(`boot ${b}`);
-    const pick = () => Array.from({ length: C }, () => r.int(C));
-    const v = cross(binderCurve(scan, i, pick()), binderCurve(scan, j, pick()));
-    if (Number.isFinite(v)) draws.push(v);
-  }
-  const m = draws.reduce((s, v) => s + v, 0) / draws.length;
-  return { crossing, se: Math.sqrt(draws.reduce((s, v) => s + (v - m) ** 2, 0) / (draws.length - 1)), draws };
+  const C = scan.m2[i][0].length;
+  const pick = (r: Rng): number[] => Array.from(resampleIndices(r, C));
+  const all = bootstrapDraws((r) => cross(binderCurve(scan, i, pick(r)), binderCurve(scan, j, pick(r))), { rng: opts.rng, B: opts.B ?? 400 });
+  const draws = all.filter(Number.isFinite);
+  return { crossing, se: intervalOfDraws(draws).se, draws };
 }
 
 /** Integrated autocorrelation times of m^2 and e (in sweeps) of Metropolis and Wolff chains at one temperature. */

@@ -42,6 +42,8 @@ export interface RandomFeatureSimulation {
  * N (population ridge on the features) and the N -> infinity limit of each T (ridge(less) regression on
  * the latent inputs themselves, since F^T F -> I), for N and T up to `limitsUpTo` (default: all; the
  * limits of the largest sizes cost as much as the grid itself).
+ * `teacherAveraged: true` reports instead each loss averaged over the teacher w ~ N(0, I_M) (and the
+ * label noise) exactly, for the same data and features (`teacherAveragedSimulation`).
  */
 export function simulateRandomFeatureScaling(opts: {
   spectrum: ArrayLike<number>;
@@ -52,8 +54,10 @@ export function simulateRandomFeatureScaling(opts: {
   ridges?: number[];
   sigma?: number;
   limitsUpTo?: number;
+  teacherAveraged?: boolean;
   onProgress?: OnProgress;
 }): RandomFeatureSimulation {
+  if (opts.teacherAveraged) return teacherAveragedSimulation(opts);
   const lam = Float64Array.from(opts.spectrum), M = lam.length;
   const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
   const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
@@ -144,6 +148,124 @@ export function simulateRandomFeatureScaling(opts: {
     });
   }
   return { Ns, Ts, ridges, relErr, dataLimit, featureLimit };
+}
+
+/** tr(A B) for n x n row-major A and B. */
+function traceOfProduct(a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += a[i * n + j] * b[j * n + i];
+  return s;
+}
+
+/** The leading r x c block of a row-major matrix with `cols` columns, times `scale`. */
+function block(data: Float64Array, cols: number, r: number, c: number, scale = 1): Matrix {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[i * c + j] = data[i * cols + j] * scale;
+  return { rows: r, cols: c, data: out };
+}
+
+/**
+ * `simulateRandomFeatureScaling` with every loss averaged exactly over the teacher and the label noise.
+ * The loss is quadratic in the teacher w: with the readout v = W (X w + xi) (W the N x T ridge map of
+ * the features Z = X F^T, scaled as there) and beta = F^T v, the error beta - w = (F^T W X - I) w +
+ * F^T W xi, and E over w ~ N(0, I_M) and xi ~ N(0, sigma^2 I_T) of its Lambda-norm is
+ *   tr Lambda - 2 tr(W X Lambda F^T) + tr(F Lambda F^T W (X X^T + sigma^2 I) W^T),
+ * which needs only T x T, N x N and T x N products of the data and the features. What is left is the
+ * scatter of the data and the features alone: the seed-to-seed spread of a simulation/theory ratio
+ * falls several fold (one teacher per seed made most of it). The T -> infinity and N -> infinity
+ * limits are averaged the same way. Same rng streams as the one-teacher simulation (no teacher drawn).
+ */
+function teacherAveragedSimulation(opts: { spectrum: ArrayLike<number>; Ns: number[]; Ts: number[]; seeds: number; rng: Rng; ridges?: number[]; sigma?: number; limitsUpTo?: number; onProgress?: OnProgress }): RandomFeatureSimulation {
+  const lam = Float64Array.from(opts.spectrum), M = lam.length;
+  const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
+  const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
+  const ridges = opts.ridges ?? [0], s2 = (opts.sigma ?? 0) ** 2;
+  const upTo = opts.limitsUpTo ?? Infinity;
+  const nL = Ns.filter((N) => N <= upTo).pop() ?? 0, tL = Ts.filter((T) => T <= upTo).pop() ?? 0;
+  const sq = Float64Array.from(lam, Math.sqrt);
+  let total = 0;
+  for (const l of lam) total += l;
+  const relErr: number[][][][] = ridges.map(() => []), dataLimit: number[][][] = ridges.map(() => []), featureLimit: number[][][] = ridges.map(() => []);
+  let done = 0;
+  const work = opts.seeds * ridges.length * (Ns.length * Ts.length + Ns.length + Ts.length);
+  const scaleCols = (A: Float64Array, rows: number, d: Float64Array): Matrix => {
+    const out = new Float64Array(rows * M);
+    for (let t = 0; t < rows; t++) for (let i = 0; i < M; i++) out[t * M + i] = A[t * M + i] * d[i];
+    return { rows, cols: M, data: out };
+  };
+  for (const r of opts.rng.forks("seed", opts.seeds)) {
+    const X = r.fork("inputs").normals(Tmax * M);
+    for (let t = 0; t < Tmax; t++) for (let i = 0; i < M; i++) X[t * M + i] *= sq[i];
+    const F = r.fork("features").normals(Nmax * M, 0, 1 / Math.sqrt(Nmax));
+    const Xm: Matrix = { rows: Tmax, cols: M, data: X }, Fm: Matrix = { rows: Nmax, cols: M, data: F };
+    const FL = scaleCols(F, Nmax, lam);                       // F Lambda
+    const Z = la.matmul(Xm, Fm, { transB: true });            // X F^T      (Tmax x Nmax)
+    const C = la.matmul(Xm, FL, { transB: true });            // X Lambda F^T
+    const S = la.matmul(Fm, FL, { transB: true });            // F Lambda F^T (Nmax x Nmax)
+    const KX = la.outerGram(Xm);                              // X X^T      (Tmax x Tmax)
+    const Q = nL > 0 ? la.outerGram(block(FL.data, M, nL, M)) : null;                                  // F Lambda^2 F^T
+    const KL = tL > 0 ? la.matmul(block(X, M, tL, M), scaleCols(X, tL, lam), { transB: true }) : null;   // X Lambda X^T
+    ridges.forEach((ridge, ri) => {
+      const seedErr: number[][] = [], seedData: number[] = [], seedFeat: number[] = [];
+      for (const N of Ns) {
+        const scale = Math.sqrt(Nmax / N);
+        const Ss = block(S.data, Nmax, N, N, scale * scale);
+        const row: number[] = [];
+        for (const T of Ts) {
+          const Zs = block(Z.data, Nmax, T, N, scale);
+          // W (N x T): v = W y; least squares / ridge (N <= T), the exact solve (N = T, no ridge) or the kernel form (N > T)
+          let W: Matrix;
+          if (N === T && ridge === 0) W = la.solve(Zs, block(identity(T), T, T, T));
+          else if (N <= T) {
+            const G = la.gram(Zs);
+            for (let j = 0; j < N; j++) G.data[j * N + j] += ridge * T;
+            W = la.choleskySolve(G, la.transpose(Zs));
+          } else {
+            const H = la.outerGram(Zs);
+            for (let t = 0; t < T; t++) H.data[t * T + t] += ridge * T;
+            W = la.transpose(la.choleskySolve(H, Zs));
+          }
+          const K = block(KX.data, Tmax, T, T);
+          for (let t = 0; t < T; t++) K.data[t * T + t] += s2;
+          const WKWt = la.matmul(la.matmul(W, K), W, { transB: true });
+          const cross = traceOfProduct(la.matmul(W, block(C.data, Nmax, T, N, scale)).data, identity(N), N);
+          row.push((total - 2 * cross + traceOfProduct(Ss.data, WKWt.data, N) + s2) / total);
+          opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        }
+        seedErr.push(row);
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        if (!Q || N > nL) { seedData.push(NaN); continue; }
+        // T -> infinity: v = (S_N + ridge)^-1 F_N Lambda w; E_w: tr Lambda - 2 tr(R^-1 Q) + tr(R^-1 S R^-1 Q)
+        const R = block(Ss.data, N, N, N);
+        for (let j = 0; j < N; j++) R.data[j * N + j] += ridge;
+        const Qs = block(Q.data, nL, N, N, scale * scale);
+        const RiQ = la.choleskySolve(R, Qs), RiS = la.choleskySolve(R, Ss);
+        seedData.push((total - 2 * traceOfProduct(RiQ.data, identity(N), N) + traceOfProduct(RiS.data, RiQ.data, N) + s2) / total);
+      }
+      for (const T of Ts) {
+        opts.onProgress?.({ done: ++done, total: work, label: "random-feature fits" });
+        if (!KL || T > tL) { seedFeat.push(NaN); continue; }
+        // N -> infinity: beta = X^T H^-1 (X w + xi), H = X X^T + ridge T
+        const H = block(KX.data, Tmax, T, T);
+        for (let t = 0; t < T; t++) H.data[t * T + t] += ridge * T;
+        const L = block(KL.data, tL, T, T);
+        const HiL = la.choleskySolve(H, L), HiK = la.choleskySolve(H, block(KX.data, Tmax, T, T));
+        // tr(H^-1 L H^-1 (X X^T + sigma^2 I)) = tr(H^-1 L H^-1 K) + sigma^2 tr(H^-1 L H^-1)
+        const HiLHi = la.transpose(la.choleskySolve(H, la.transpose(HiL)));
+        seedFeat.push((total - 2 * traceOfProduct(HiL.data, identity(T), T) + traceOfProduct(HiL.data, HiK.data, T) + s2 * traceOfProduct(HiLHi.data, identity(T), T) + s2) / total);
+      }
+      relErr[ri].push(seedErr);
+      dataLimit[ri].push(seedData);
+      featureLimit[ri].push(seedFeat);
+    });
+  }
+  return { Ns, Ts, ridges, relErr, dataLimit, featureLimit };
+}
+
+function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return I;
 }
 
 /**

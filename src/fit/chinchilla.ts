@@ -16,8 +16,7 @@
  */
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
-import { percentileInterval } from "../stats/bootstrap";
-import { std } from "../stats/descriptive";
+import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 import { lbfgs, LbfgsOptions } from "./optimize";
 import { leastSquaresLine } from "./line";
 import { ChinchillaLaw, chinchillaLoss } from "../theory/scalingLaws";
@@ -216,22 +215,22 @@ export function bootstrapChinchilla(
     runs.forEach((_, i) => { const k = opts.group!(i); if (!byKey.has(k)) byKey.set(k, []); byKey.get(k)!.push(i); });
     groups.push(...byKey.values());
   } else runs.forEach((_, i) => groups.push([i]));
-  const draws: ChinchillaLaw[] = [];
   const warm = fit.optima.map((o) => o.theta);
-  for (let k = 0; k < B; k++) {
-    const r = opts.rng.fork(`resample ${k}`);
-    const sample: ScalingRun[] = [];
-    for (let j = 0; j < groups.length; j++) for (const i of groups[r.int(groups.length)]) sample.push(runs[i]);
-    if (sample.length < 5) { k--; continue; }
-    draws.push(fitChinchilla(sample, { ...opts, starts: warm, startsOnly: true }).law);
-    opts.onProgress?.({ done: k + 1, total: B, label: "bootstrap refits" });
-  }
+  const draws = bootstrapDraws((r) => {
+    let sample: ScalingRun[] = [];
+    // a resample with fewer than 5 runs cannot be fitted: draw again from the same resample's stream
+    while (sample.length < 5) {
+      sample = [];
+      for (const j of resampleIndices(r, groups.length)) for (const i of groups[j]) sample.push(runs[i]);
+    }
+    return fitChinchilla(sample, { ...opts, starts: warm, startsOnly: true }).law;
+  }, { rng: opts.rng, B, label: "resample", onProgress: opts.onProgress, progressLabel: "bootstrap refits" });
   const keys: (keyof ChinchillaLaw)[] = ["E", "A", "B", "alpha", "beta"];
   const ci = {} as Record<keyof ChinchillaLaw, [number, number]>, se = {} as Record<keyof ChinchillaLaw, number>;
   for (const key of keys) {
-    const v = draws.map((d) => d[key]);
-    ci[key] = percentileInterval(v, level);
-    se[key] = v.length > 1 ? std(v) : 0;
+    const iv = intervalOfDraws(draws.map((d) => d[key]), { level });
+    ci[key] = iv.ci;
+    se[key] = iv.se;
   }
   return { fit, draws, ci, se, level };
 }
@@ -243,9 +242,8 @@ export function bootstrapChinchilla(
  */
 export function bootstrapStatistic(boot: ChinchillaBootstrap, stat: (law: ChinchillaLaw) => number): { estimate: number; se: number; ci: [number, number]; undefinedDraws: number } {
   const safe = (l: ChinchillaLaw): number => { try { return stat(l); } catch { return NaN; } };
-  const v = boot.draws.map(safe).filter(Number.isFinite);
-  const se = v.length > 1 ? std(v) : 0;
-  return { estimate: stat(boot.fit.law), se, ci: percentileInterval(v, boot.level), undefinedDraws: boot.draws.length - v.length };
+  const iv = intervalOfDraws(boot.draws.map(safe), { level: boot.level });
+  return { estimate: stat(boot.fit.law), se: iv.se, ci: iv.ci, undefinedDraws: iv.dropped };
 }
 
 // ------------------------------------------------------------------------- approach 2: IsoFLOP profiles
@@ -330,18 +328,18 @@ export function bootstrapApproach2(profiles: readonly { C: number; runs: readonl
     sets.map((rs, i) => isoflopMinimum(profiles[i].C, rs.map((r) => r.N), rs.map((r) => r.L)));
   const minima = minimaOf(profiles.map((p) => p.runs));
   const { a, prefactor } = approach2Exponent(minima);
-  const B = opts.B ?? 200, draws: number[] = [];
-  for (let b = 0; b < B; b++) {
-    const r = opts.rng.fork(`resample ${b}`);
+  // resample b draws from rng.fork("resample b"); one whose parabolas have no minimum is redrawn from
+  // the same stream, at most 20 times, and then left out
+  const all = bootstrapDraws((r) => {
     for (let tries = 0; tries < 20; tries++) {
-      const sets = profiles.map((p) => Array.from({ length: p.runs.length }, () => p.runs[r.int(p.runs.length)]));
+      const sets = profiles.map((p) => Array.from(resampleIndices(r, p.runs.length), (i) => p.runs[i]));
       try {
         if (sets.some((s) => new Set(s.map((x) => x.N)).size < 3)) continue;
-        draws.push(approach2Exponent(minimaOf(sets)).a);
-        break;
+        return approach2Exponent(minimaOf(sets)).a;
       } catch { /* no interior minimum in this resample: draw again */ }
     }
-  }
-  const se = draws.length > 1 ? std(draws) : 0;
-  return { minima, a, prefactor, se, ci: percentileInterval(draws, opts.level ?? 0.95), draws };
+    return NaN;
+  }, { rng: opts.rng, B: opts.B ?? 200, label: "resample" });
+  const iv = intervalOfDraws(all, { level: opts.level });
+  return { minima, a, prefactor, se: iv.se, ci: iv.ci, draws: all.filter(Number.isFinite) };
 }

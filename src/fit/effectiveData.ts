@@ -10,7 +10,7 @@
  */
 import { Rng } from "../random";
 import { fitPowerLawOffset, PowerLawFit } from "./powerlaw";
-import { percentileInterval } from "../stats/bootstrap";
+import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 
 /** D' = U + U R* (1 - exp(-R / R*)), with R = epochs - 1 repetitions. */
 export function effectiveData(unique: number, epochs: number, rStar: number): number {
@@ -98,16 +98,13 @@ export function bootstrapEffectiveData(
   const S = fresh.length;
   if (S < 2 || repeated.length !== S) throw new RangeError(`bootstrapEffectiveData: need the same number (>= 2) of seeds for fresh and repeated runs (${S}, ${repeated.length})`);
   const fit = fitEffectiveData(fresh.flat(), repeated.flat(), opts);
-  const B = opts.B ?? 400, level = opts.level ?? 0.95, at = opts.predictAt ?? [];
-  const draws = new Float64Array(B), preds: number[][] = at.map(() => []);
-  for (let b = 0; b < B; b++) {
-    const r = opts.rng.fork(`boot ${b}`);
-    const pick = Array.from({ length: S }, () => r.int(S));
-    const f = fitEffectiveData(pick.flatMap((s) => fresh[s]), pick.flatMap((s) => repeated[s]), opts);
-    draws[b] = f.rStar;
-    at.forEach((p, k) => preds[k].push(f.predict(p.unique, p.epochs)));
-  }
-  const sorted = Float64Array.from(draws).sort();
-  return { fit, rStarCI: percentileInterval(sorted, level), draws: sorted, predictionCI: preds.map((v) => percentileInterval(v, level)),
-    predictionSe: preds.map((v) => { const m = v.reduce((a, x) => a + x, 0) / v.length; return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1)); }), level };
+  const level = opts.level ?? 0.95, at = opts.predictAt ?? [];
+  const fits = bootstrapDraws((r) => {
+    const pick = resampleIndices(r, S);
+    const f = fitEffectiveData(Array.from(pick).flatMap((s) => fresh[s]), Array.from(pick).flatMap((s) => repeated[s]), opts);
+    return { rStar: f.rStar, preds: at.map((p) => f.predict(p.unique, p.epochs)) };
+  }, { rng: opts.rng, B: opts.B ?? 400 });
+  const rs = intervalOfDraws(fits.map((f) => f.rStar), { level });
+  const preds = at.map((_, k) => intervalOfDraws(fits.map((f) => f.preds[k]), { level }));
+  return { fit, rStarCI: rs.ci, draws: rs.draws, predictionCI: preds.map((p) => p.ci), predictionSe: preds.map((p) => p.se), level };
 }

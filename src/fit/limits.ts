@@ -5,8 +5,8 @@
  * standard error of c by resampling whole seeds.
  */
 import { Rng } from "../random";
-import { percentileInterval } from "../stats/bootstrap";
-import { mean, std } from "../stats/descriptive";
+import { bootstrapUnits } from "../stats/bootstrap";
+import { mean } from "../stats/descriptive";
 import { leastSquaresLine } from "./line";
 
 /** A fit y = c + b x^(-p) and its limit c = y(infinity) with a standard error. */
@@ -42,8 +42,7 @@ export function bootstrapLimit(x: ArrayLike<number>, rows: ArrayLike<number>[], 
   if (S < 2) throw new RangeError(`bootstrapLimit: need at least 2 seeds, got ${S}`);
   const meanOf = (rs: ArrayLike<number>[]) => Array.from(x, (_, i) => mean(rs.map((r) => r[i])));
   const fit = fitLimit(x, meanOf(rows), opts.p);
-  const B = opts.B ?? 500;
-  const draws = new Float64Array(B);
-  for (let k = 0; k < B; k++) draws[k] = fitLimit(x, meanOf(Array.from({ length: S }, () => rows[opts.rng.int(S)])), opts.p).c;
-  return { fit, se: std(draws), ci: percentileInterval(draws, opts.level ?? 0.95) };
+  // whole seeds resampled from one sequential stream (the resamples of earlier versions)
+  const iv = bootstrapUnits(rows, (pick) => fitLimit(x, meanOf(pick), opts.p).c, { rng: opts.rng, B: opts.B ?? 500, streams: "sequential", level: opts.level });
+  return { fit, se: iv.se, ci: iv.ci };
 }

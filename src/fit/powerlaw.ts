@@ -14,8 +14,8 @@ import type { Matrix } from "../linalg";
 import { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { normalQuantile } from "../stats/normal";
-import { percentileInterval } from "../stats/bootstrap";
-import { std } from "../stats/descriptive";
+import { bootstrapDraws, bootstrapUnits, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
+import { mean, std } from "../stats/descriptive";
 import { leastSquaresLine } from "./line";
 
 /** A power law y = A x^(-a) fitted by least squares in log-log coordinates, with its goodness of fit. */
@@ -41,6 +41,8 @@ export interface BootstrapResult<T> {
   level: number;
   /** Bootstrap draws of a (sorted). */
   draws: Float64Array;
+  /** Standard deviation of the draws: the bootstrap standard error of a. */
+  se: number;
 }
 
 function requireRng(rng: unknown, fn: string): Rng {
@@ -132,23 +134,21 @@ export function bootstrapPowerLaw(
   const fitter = (xs: ArrayLike<number>, ys: ArrayLike<number>): PowerLawFit =>
     opts.offset ? fitPowerLawOffset(xs, ys, opts) : fitPowerLaw(xs, ys);
   const fit = fitter(x, y);
-  const B = opts.B ?? 500;
   const rng = requireRng(opts.rng, "bootstrapPowerLaw");
   const n = x.length;
   const distinct = new Set(Array.from(x)).size;
   const minDistinct = opts.offset ? 3 : 2;
-  const draws = new Float64Array(B);
   const xs = new Float64Array(n), ys = new Float64Array(n);
-  for (let b = 0; b < B; b++) {
+  // one sequential stream (the resamples of earlier versions, so the published intervals stay put)
+  const draws = bootstrapDraws((r) => {
     for (let tries = 0; ; tries++) {
-      for (let i = 0; i < n; i++) { const j = rng.int(n); xs[i] = x[j]; ys[i] = y[j]; }
+      resampleIndices(r, n).forEach((j, i) => { xs[i] = x[j]; ys[i] = y[j]; });
       if (new Set(xs).size >= Math.min(minDistinct, distinct) || tries > 100) break;
     }
-    draws[b] = fitter(xs, ys).a;
-  }
-  draws.sort();
-  const level = opts.level ?? 0.95;
-  return { fit, ci: percentileInterval(draws, level), level, draws };
+    return fitter(xs, ys).a;
+  }, { rng, B: opts.B ?? 500, streams: "sequential" });
+  const iv = intervalOfDraws(draws, { level: opts.level });
+  return { fit, ci: iv.ci, level: iv.level, draws: iv.draws, se: iv.se };
 }
 
 /** A power-law bulk lambda_i = A i^-(1+a) fitted to a spectrum. */
@@ -224,38 +224,30 @@ export function bootstrapSpectrumFit(
   const ev0 = spectrum(X);
   const fit = fitSpectrum(ev0, from, to);
   const windows = opts.alsoWindows ?? [];
-  const B = opts.B ?? 100;
   const rng = requireRng(opts.rng, "bootstrapSpectrumFit");
   const n = X.rows, d = X.cols;
   const method = opts.method ?? "halfSample";
   const m = method === "halfSample" ? Math.floor(n / 2) : n;
-  const draws = new Float64Array(B);
-  const pairedDraws: number[][] = [];
   const buf = new Float64Array(m * d);
-  for (let b = 0; b < B; b++) {
-    if (method === "halfSample") {
-      const perm = rng.permutation(n);
-      for (let i = 0; i < m; i++) buf.set(X.data.subarray(perm[i] * d, (perm[i] + 1) * d), i * d);
-    } else {
-      for (let i = 0; i < n; i++) { const j = rng.int(n); buf.set(X.data.subarray(j * d, (j + 1) * d), i * d); }
-    }
+  // one sequential stream (the subsets of earlier versions); each resample's decay rates, main window first
+  const pairedDraws = bootstrapDraws((r) => {
+    const rows = method === "halfSample" ? r.permutation(n).subarray(0, m) : resampleIndices(r, n);
+    rows.forEach((j, i) => buf.set(X.data.subarray(j * d, (j + 1) * d), i * d));
     const ev = spectrum({ rows: m, cols: d, data: buf });
-    draws[b] = fitSpectrum(ev, from, to).decay;
-    pairedDraws.push([draws[b], ...windows.map(([f, t]) => fitSpectrum(ev, f, t).decay)]);
-    opts.onProgress?.({ done: b + 1, total: B, label: method === "halfSample" ? "half-samples" : "bootstrap resamples" });
-  }
-  draws.sort();
+    return [fitSpectrum(ev, from, to).decay, ...windows.map(([f, t]) => fitSpectrum(ev, f, t).decay)];
+  }, { rng, B: opts.B ?? 100, streams: "sequential", onProgress: opts.onProgress, progressLabel: method === "halfSample" ? "half-samples" : "bootstrap resamples" });
   const level = opts.level ?? 0.95;
   const also = windows.map(([f, t], w) => {
     const dw = pairedDraws.map((r) => r[w + 1]);
     return { from: f, to: t, fit: fitSpectrum(ev0, f, t), draws: dw, se: std(dw) };
   });
-  const se = std(draws);
+  const iv = intervalOfDraws(pairedDraws.map((r) => r[0]), { level });
+  const { draws, se } = iv;
   if (method === "halfSample") {
     const z = normalQuantile(1 - (1 - level) / 2);
     return { fit, ci: [fit.decay - z * se, fit.decay + z * se], level, draws, method, se, also, pairedDraws };
   }
-  return { fit, ci: percentileInterval(draws, level), level, draws, method, se, also, pairedDraws };
+  return { fit, ci: iv.ci, level, draws, method, se, also, pairedDraws };
 }
 
 /**
@@ -270,18 +262,11 @@ export function bootstrapCurveExponent(
 ): BootstrapResult<PowerLawFit> & { mean: number[] } {
   const S = errors.length;
   if (S === 0) throw new RangeError("bootstrapCurveExponent: no seeds");
-  const meanOf = (rows: number[][]): number[] => ns.map((_, i) => rows.reduce((s, r) => s + r[i], 0) / rows.length);
+  const meanOf = (rows: number[][]): number[] => ns.map((_, i) => mean(rows.map((r) => r[i])));
   const fitter = (y: number[]): PowerLawFit => (opts.offset ? fitPowerLawOffset(ns, y) : fitPowerLaw(ns, y));
-  const mean = meanOf(errors);
-  const fit = fitter(mean);
-  const B = opts.B ?? 500;
   const rng = requireRng(opts.rng, "bootstrapCurveExponent");
-  const draws = new Float64Array(B);
-  for (let b = 0; b < B; b++) {
-    const pick = Array.from({ length: S }, () => errors[rng.int(S)]);
-    draws[b] = fitter(meanOf(pick)).a;
-  }
-  draws.sort();
-  const level = opts.level ?? 0.95;
-  return { fit, ci: percentileInterval(draws, level), level, draws, mean };
+  const fit = fitter(meanOf(errors));
+  // whole seeds resampled from one sequential stream (the resamples of earlier versions)
+  const iv = bootstrapUnits(errors, (pick) => fitter(meanOf(pick)).a, { rng, B: opts.B ?? 500, streams: "sequential", level: opts.level });
+  return { fit, ci: iv.ci, level: iv.level, draws: iv.draws, se: iv.se, mean: meanOf(errors) };
 }

@@ -59,12 +59,12 @@ export interface RFResult {
 export function fitRandomFeatures(
   map: RandomFeatureMap,
   P: number,
-  train: { X: Matrix; y: ArrayLike<number> },
-  test: { X: Matrix; f: ArrayLike<number> },
+  train: { x: Matrix; y: ArrayLike<number> },
+  test: { x: Matrix; f: ArrayLike<number> },
   ridge = 0,
 ): RFResult {
-  const Ftr = map.features(train.X, P);
-  const Fte = map.features(test.X, P);
+  const Ftr = map.features(train.x, P);
+  const Fte = map.features(test.x, P);
   const { coef } = ridgeFit(Ftr, train.y, ridge);
   let c2 = 0;
   for (const c of coef) c2 += c * c;

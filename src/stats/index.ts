@@ -10,8 +10,8 @@
  */
 export { mean, variance, std, stderr, median, quantile, logMean, mse, summarize, perPoint, sumOf, batchMeans } from "./descriptive";
 export type { Summary, PointSummaries } from "./descriptive";
-export { bootstrap, bootstrapMean, percentileInterval } from "./bootstrap";
-export type { BootstrapInterval } from "./bootstrap";
+export { bootstrap, bootstrapDraws, bootstrapUnits, bootstrapMean, resampleIndices, intervalOfDraws, percentileInterval } from "./bootstrap";
+export type { BootstrapInterval, ResampleOptions, ResampleStreams } from "./bootstrap";
 export { normalCdf, normalQuantile, zScore, twoSidedP, tCdf, tQuantile, zMaxForSeeds } from "./normal";
 export { zpPowerSpectrum, fourierConcentration, zpNullTopShare } from "./fourier";
 export type { ZpSpectrum, FourierConcentration } from "./fourier";

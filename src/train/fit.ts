@@ -27,7 +27,7 @@ import { yieldToKernel } from "../progress";
 import { MatrixLike, Network, toTensor } from "./network";
 import { Optimizer, OptimizerSpec, createOptimizer, optimizerFamily } from "./optimizers";
 import { Schedule, scheduleFactor, validateSchedule } from "./schedules";
-import { LossName, accuracyTensor, lossTensor, validateLoss } from "./losses";
+import { LossName, accuracyTensor, lossForTape, lossTensor, validateLoss } from "./losses";
 import { backprop } from "./backprop";
 
 /** Inputs x (n x inputDim) and targets y (n x outputDim). */
@@ -168,15 +168,16 @@ export function trainingStep(net: Network, x: tfjs.Tensor2D, y: tfjs.Tensor2D, o
   const scales = net.layers.flatMap((l) => (l.b ? [l.lrScale[family], l.biasLrScale[family]] : [l.lrScale[family]]));
   const vars = net.variables();
   const optimizer = createOptimizer(tf, opts.optimizer, vars, scales);
-  const tape = opts.gradient === "tape";
+  // the tape differentiates the network; the loss's own gradient comes from lossDerivatives on both paths
+  const tapeLoss = opts.gradient === "tape" ? lossForTape(tf, loss) : null;
   return {
     optimizer,
     step(lr: number, rows?: tfjs.Tensor1D | null): number {
       return tf.tidy(() => {
         const xb = rows ? tf.gather(x, rows) : x, yb = rows ? tf.gather(y, rows) : y;
         let value: tfjs.Scalar, grads: tfjs.Tensor[];
-        if (tape) {
-          const r = tf.variableGrads(() => lossTensor(tf, loss, net.forward(xb), yb), vars);
+        if (tapeLoss) {
+          const r = tf.variableGrads(() => tapeLoss(net.forward(xb), yb), vars);
           value = r.value;
           grads = vars.map((w) => r.grads[w.name]);
         } else {

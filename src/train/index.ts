@@ -27,7 +27,7 @@ export { createOptimizer, validateOptimizer, optimizerFamily, fusedOptimizerAvai
 export type { Optimizer, OptimizerSpec } from "./optimizers";
 export { scheduleFactor, validateSchedule } from "./schedules";
 export type { Schedule } from "./schedules";
-export { lossTensor, accuracyTensor, validateLoss, lossDerivatives } from "./losses";
+export { lossTensor, lossForTape, accuracyTensor, validateLoss, lossDerivatives } from "./losses";
 export type { LossName, LossDerivatives } from "./losses";
 export { fit, trainingStep, TrainingDiverged } from "./fit";
 export type { DataSet, EvalRecord, FitOptions, FitResult, MetricContext, Divergence, TrainingStep } from "./fit";

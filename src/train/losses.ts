@@ -83,3 +83,22 @@ export function lossDerivatives(tf: typeof tfjs, loss: LossName, f: tfjs.Tensor,
     }
   }
 }
+
+/**
+ * The loss of outputs f against targets y as a function for tf's tape (`tf.variableGrads`), whose
+ * derivative with respect to f is `lossDerivatives`' gradient: the tape then differentiates the
+ * network by itself but takes the loss's gradient from the one loss-gradient function, so that both
+ * gradient paths of `train.fit` agree for any y (tf.losses.softmaxCrossEntropy's own gradient is
+ * softmax - y, right only when every row of y sums to 1). y gets no gradient.
+ */
+export function lossForTape(tf: typeof tfjs, loss: LossName): (f: tfjs.Tensor2D, y: tfjs.Tensor2D) => tfjs.Scalar {
+  validateLoss(loss);
+  const custom = tf.customGrad(((f: tfjs.Tensor, y: tfjs.Tensor, save: tfjs.GradSaveFunc) => {
+    save([f, y]);
+    return {
+      value: lossDerivatives(tf, loss, f, y).value as tfjs.Scalar,
+      gradFunc: (dy: tfjs.Tensor, saved: tfjs.Tensor[]) => [tf.mul(dy, lossDerivatives(tf, loss, saved[0], saved[1]).grad), tf.zerosLike(saved[1])],
+    };
+  }) as unknown as Parameters<typeof tfjs.customGrad>[0]);
+  return (f, y) => custom(f, y) as tfjs.Scalar;
+}

@@ -55,3 +55,16 @@ test("reluTeacherTask: standardised training targets, test targets on the same s
   const dv = noisy.train.y.data.reduce((s, x, i) => s + (x - y[i]) ** 2, 0) / 200;
   assert.ok(Math.abs(dv - 0.25) < 0.1, `noise variance ${dv}`);
 });
+
+test("reluTeacherTask with standardize: false keeps the teacher's scale: the same draw, before the change of units", () => {
+  const a = reluTeacherTask({ n: 120, d: 4, nTest: 30, teacherWidth: 16, rng: new Rng(2) });
+  const raw = reluTeacherTask({ n: 120, d: 4, nTest: 30, teacherWidth: 16, standardize: false, rng: new Rng(2) });
+  const y = raw.train.y.data;
+  const m = y.reduce((s, v) => s + v, 0) / y.length;
+  const sd = Math.sqrt(y.reduce((s, v) => s + (v - m) ** 2, 0) / y.length);
+  // a ReLU teacher's outputs have a non-zero mean and a scale of order one, not exactly (0, 1)
+  assert.ok(Math.abs(m) > 1e-3 && Math.abs(sd - 1) > 1e-3, `raw mean ${m}, sd ${sd}`);
+  a.train.y.data.forEach((v, i) => assert.ok(Math.abs(v - (y[i] - m) / sd) < 1e-12));
+  a.test.y.data.forEach((v, i) => assert.ok(Math.abs(v - (raw.test.y.data[i] - m) / sd) < 1e-12));
+  assert.deepEqual(raw.test.x.data, a.test.x.data);
+});

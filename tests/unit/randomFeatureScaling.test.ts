@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
+import * as la from "../../src/linalg";
+import * as stats from "../../src/stats";
 import { powerLawSpectrum } from "../../src/data/gaussian";
 import { randomFeatureScalingPoint } from "../../src/theory/randomFeatureScaling";
 import { learningCurvePoint } from "../../src/theory/learningCurve";
@@ -64,4 +66,46 @@ test("random-feature closed form against simulation (ridge and ridgeless, both s
       assert.ok(Math.abs(m - th) <= 4 * se + 0.08 * th, `N = inf, T ${T}: ${m} ± ${se} vs ${th}`);
     });
   });
+});
+
+test("teacher-averaged simulation = the one-teacher loss summed over a basis of teachers and noises (same data and features)", () => {
+  const M = 10, spec = Float64Array.from({ length: M }, (_, i) => (i + 1) ** -1.5), sigma = 0.1;
+  const Ns = [3, 6], Ts = [4, 6, 9], ridges = [0, 0.05];
+  const sim = simulateRandomFeatureScaling({ spectrum: spec, Ns, Ts, seeds: 1, rng: new Rng(4), ridges, sigma, teacherAveraged: true });
+  // brute force: the same draws, the readout for w = e_k (noise-free) and for noise e_t alone
+  const r = new Rng(4).forks("seed", 1)[0], Nmax = 6, Tmax = 9;
+  const X = r.fork("inputs").normals(Tmax * M).map((v, i) => v * Math.sqrt(spec[i % M]));
+  const F = r.fork("features").normals(Nmax * M, 0, 1 / Math.sqrt(Nmax));
+  const total = spec.reduce((a, b) => a + b, 0);
+  const lossOf = (N: number, T: number, ridge: number, w: Float64Array, noise: Float64Array): number => {
+    const scale = Math.sqrt(Nmax / N);
+    const Z = { rows: T, cols: N, data: new Float64Array(T * N) };
+    for (let t = 0; t < T; t++) for (let j = 0; j < N; j++) { let s = 0; for (let i = 0; i < M; i++) s += X[t * M + i] * F[j * M + i]; Z.data[t * N + j] = s * scale; }
+    const y = Float64Array.from({ length: T }, (_, t) => { let s = noise[t]; for (let i = 0; i < M; i++) s += X[t * M + i] * w[i]; return s; });
+    const v = N === T && ridge === 0 ? la.solve(Z, y) : la.matvec(la.pinv({ rows: N, cols: N, data: la.gram(Z).data.map((g, k) => g + (k % (N + 1) === 0 ? ridge * T : 0)) }), la.matvec(la.transpose(Z), y));
+    let e = 0;
+    for (let i = 0; i < M; i++) { let b = 0; for (let j = 0; j < N; j++) b += v[j] * scale * F[j * M + i]; e += spec[i] * (b - w[i]) ** 2; }
+    return e;
+  };
+  ridges.forEach((ridge, ri) => Ns.forEach((N, a) => Ts.forEach((T, b) => {
+    if (N > T && ridge === 0) return;   // the minimum-norm branch: the pinv above is not it
+    let e = sigma * sigma;
+    for (let k = 0; k < M; k++) e += lossOf(N, T, ridge, Float64Array.from({ length: M }, (_, i) => (i === k ? 1 : 0)), new Float64Array(T));
+    for (let t = 0; t < T; t++) e += lossOf(N, T, ridge, new Float64Array(M), Float64Array.from({ length: T }, (_, u) => (u === t ? sigma : 0)));
+    const got = sim.relErr[ri][0][a][b];
+    assert.ok(Math.abs(got - e / total) <= 1e-8 * (e / total), `ridge ${ridge}, N ${N}, T ${T}: ${got} vs brute force ${e / total}`);
+  })));
+  // the minimum-norm interpolator (N > T, no ridge) is the ridge's limit
+  const tiny = simulateRandomFeatureScaling({ spectrum: spec, Ns, Ts, seeds: 1, rng: new Rng(4), ridges: [1e-9], sigma, teacherAveraged: true });
+  assert.ok(Math.abs(sim.relErr[0][0][1][0] / tiny.relErr[0][0][1][0] - 1) < 1e-5);
+  // and a one-teacher simulation scatters around it: the mean over many seeds of one-teacher losses vs teacher-averaged ones
+  const big = { spectrum: spec, Ns: [4], Ts: [8], seeds: 400, rng: new Rng(9) };
+  const one = simulateRandomFeatureScaling(big).relErr[0].map((s) => s[0][0]);
+  const avg = simulateRandomFeatureScaling({ ...big, teacherAveraged: true }).relErr[0].map((s) => s[0][0]);
+  const diff = one.map((v, i) => v - avg[i]);
+  assert.ok(Math.abs(stats.mean(diff)) < 4 * stats.stderr(diff), `mean one-teacher minus teacher-averaged ${stats.mean(diff)} ± ${stats.stderr(diff)}`);
+  assert.ok(stats.std(avg) < stats.std(one), "averaging the teacher removes scatter");
+  // the limits: T -> infinity of the smallest N and N -> infinity of the smallest T, averaged the same way
+  assert.ok(Number.isFinite(sim.dataLimit[1][0][0]) && sim.dataLimit[1][0][0] < sim.relErr[1][0][0][2]);
+  assert.ok(Number.isFinite(sim.featureLimit[1][0][0]) && sim.featureLimit[1][0][0] < sim.relErr[1][0][0][0]);
 });

@@ -59,3 +59,42 @@ test("bootstrap of a mean: its s.e. matches sd/sqrt(n), reproducible from the rn
   assert.deepEqual(Array.from(stats.bootstrapMean(data, { rng: new Rng(4), B: 50 }).draws), Array.from(stats.bootstrapMean(data, { rng: new Rng(4), B: 50 }).draws));
   assert.throws(() => stats.bootstrap(() => 0, {} as never), /rng/);
 });
+
+test("bootstrapDraws: forked resamples depend on their index alone; sequential ones share one stream", () => {
+  const forked = stats.bootstrapDraws((r) => r.uniform(), { rng: new Rng(5), B: 4 });
+  assert.deepEqual(forked, [0, 1, 2, 3].map((b) => new Rng(5).fork(`boot ${b}`).uniform()));
+  // a draw that consumes more numbers moves no other forked draw
+  const greedy = stats.bootstrapDraws((r, b) => { if (b === 1) r.normals(10); return r.uniform(); }, { rng: new Rng(5), B: 4 });
+  assert.equal(greedy[2], forked[2]);
+  assert.deepEqual(stats.bootstrapDraws((r) => r.uniform(), { rng: new Rng(5), B: 3, label: "resample" }), [0, 1, 2].map((b) => new Rng(5).fork(`resample ${b}`).uniform()));
+  const g = new Rng(6), seq = [g.uniform(), g.uniform(), g.uniform()];
+  assert.deepEqual(stats.bootstrapDraws((r) => r.uniform(), { rng: new Rng(6), B: 3, streams: "sequential" }), seq);
+  const seen: number[] = [];
+  stats.bootstrapDraws(() => 0, { rng: new Rng(1), B: 3, onProgress: (p) => seen.push(p.done) });
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.throws(() => stats.bootstrapDraws(() => 0, { rng: new Rng(1), B: 1 }), /B must/);
+  assert.throws(() => stats.bootstrapDraws(() => 0, { rng: new Rng(1), B: 3, streams: "other" as never }), /streams/);
+});
+
+test("resampleIndices draws rng.int(n) in turn; intervalOfDraws leaves out undefined draws and counts them", () => {
+  const g = new Rng(8);
+  assert.deepEqual(Array.from(stats.resampleIndices(new Rng(8), 7)), Array.from({ length: 7 }, () => g.int(7)));
+  assert.equal(stats.resampleIndices(new Rng(8), 3, 10).length, 10);
+  const iv = stats.intervalOfDraws([3, NaN, 1, 2, Infinity, 4]);
+  assert.equal(iv.dropped, 2);
+  assert.deepEqual(Array.from(iv.draws), [1, 2, 3, 4]);
+  assert.ok(Math.abs(iv.se - stats.std([1, 2, 3, 4])) < 1e-15);
+  assert.throws(() => stats.intervalOfDraws([NaN]), /no finite/);
+  assert.ok(Number.isNaN(stats.intervalOfDraws([2]).se));
+});
+
+test("bootstrapUnits resamples whole units (seeds): the s.e. of a mean of seed means is their s.e.", () => {
+  const seeds = Array.from({ length: 40 }, (_, s) => new Rng(20 + s).normals(5, 1, 1));
+  const meanOf = (pick: Float64Array[]) => stats.mean(pick.map((r) => stats.mean(r)));
+  const b = stats.bootstrapUnits(seeds, meanOf, { rng: new Rng(9), B: 800 });
+  assert.equal(b.estimate, meanOf(seeds));
+  const se = stats.stderr(seeds.map((r) => stats.mean(r)));
+  // the bootstrap s.e. of a mean is sqrt((n-1)/n) times the usual one, up to the resampling noise of B = 800 (about 2.5%)
+  assert.ok(Math.abs(b.se / (se * Math.sqrt(39 / 40)) - 1) < 0.08, `bootstrap s.e. ${b.se} vs ${se}`);
+  assert.throws(() => stats.bootstrapUnits([seeds[0]], meanOf, { rng: new Rng(1) }), /at least 2/);
+});

@@ -5,7 +5,7 @@ import { tfReady } from "../../../src/tf";
 import { network } from "../../../src/train/network";
 import { backprop } from "../../../src/train/backprop";
 import { lossTensor, LossName } from "../../../src/train/losses";
-import { fit } from "../../../src/train/fit";
+import { fit, trainingStep } from "../../../src/train/fit";
 import { NetworkSpec } from "../../../src/train/spec";
 import { Rng } from "../../../src/random";
 
@@ -65,4 +65,40 @@ test("fit with backprop and with the tape give the same run to float32 round-off
     runs[0].w.forEach((w, i) => assert.ok(Math.abs(w - runs[1].w[i]) <= 1e-4, `${optimizer.kind}: weight ${w} vs ${runs[1].w[i]}`));
   }
   assert.equal(tf.memory().numTensors >= 0, true);
+});
+
+test("softmax-ce with targets whose rows do not sum to 1: the tape path's gradient is p s - y, as backprop's (not softmax - y)", async () => {
+  const tf = await tfReady();
+  const rng = new Rng(7);
+  const n = 12, d = 4, k = 3;
+  const xs = Float32Array.from(rng.fork("x").normals(n * d));
+  // row sums from 0.5 to 3: soft labels that are not probabilities (e.g. weighted or summed counts)
+  const ys = Float32Array.from(rng.fork("y").uniforms(n * k), (v, i) => v * (0.5 + Math.floor(i / k) / 4));
+  const x = tf.tensor2d(xs, [n, d]), y = tf.tensor2d(ys, [n, k]);
+  const spec: NetworkSpec = { inputDim: d, hidden: [], outputDim: k };
+  const after: number[][] = [];
+  for (const gradient of ["backprop", "tape"] as const) {
+    const net = await network(spec, { rng: rng.fork("net") });
+    const step = trainingStep(net, x, y, { optimizer: { kind: "sgd", lr: 1 }, loss: "softmax-ce", gradient });
+    step.step(1);
+    after.push(net.variables().flatMap((v) => Array.from(v.dataSync())));
+    step.dispose();
+    net.dispose();
+  }
+  // the exact gradient J^T g with g = dL/df = (p s - y) / n, each parameter's J^T g taken by the tape from sum(f o g)
+  const net = await network(spec, { rng: rng.fork("net") });
+  const before = net.variables().flatMap((v) => Array.from(v.dataSync()));
+  const { exact, textbook } = tf.tidy(() => {
+    const f = net.forward(x), p = tf.softmax(f), s = tf.sum(y, 1, true);
+    const vars = net.variables();
+    const gOf = (g: tfjs.Tensor) => tf.variableGrads(() => tf.sum(tf.mul(net.forward(x), g)) as tfjs.Scalar, vars);
+    const flat = (r: { grads: Record<string, tfjs.Tensor> }) => vars.flatMap((v) => Array.from(r.grads[v.name].dataSync()));
+    return { exact: flat(gOf(tf.div(tf.sub(tf.mul(p, s), y), n))), textbook: flat(gOf(tf.div(tf.sub(p, y), n))) };
+  });
+  net.dispose();
+  const scale = Math.max(...exact.map(Math.abs));
+  for (const run of after) run.forEach((w, i) => assert.ok(Math.abs(before[i] - w - exact[i]) <= 1e-5 * scale, `step ${before[i] - w} vs exact gradient ${exact[i]}`));
+  // and the test has power: softmax - y differs from the exact gradient by far more than that
+  assert.ok(Math.max(...exact.map((g, i) => Math.abs(g - textbook[i]))) > 0.05 * scale);
+  x.dispose(); y.dispose();
 });
