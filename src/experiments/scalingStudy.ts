@@ -16,13 +16,16 @@
  * the missing ones (all missing runs of one seed together, as one `train.trainEnsemble` program), and
  * stores each; growing the grid trains only the new runs.
  *
- * A run's result does not depend on which others were trained beside it: runs of one width are one
- * stacked pack in `train.fitBatched`, packs of different widths share only the (read-only) data,
+ * A run's result does not depend on which other widths were trained beside it: runs of one width are
+ * one stacked pack in `train.fitBatched`, packs of different widths share only the (read-only) data,
  * and every random draw comes from a fork named by the run (seed, width, steps) or by its seed
  * (data stream, test set). So the study of one width alone gives exactly the numbers that width has
  * in the whole grid (bit for bit on one machine; tests/unit/experiments/scaling.test.ts), which is
  * what lets a sweep (`npm run sweep`, notebooks/points/09-scaling-point.ipynb) run the grid one width
- * per point on any number of servers; `scalingRunsFromSweep` reads it back.
+ * per point on any number of servers; `scalingRunsFromSweep` reads it back. Which budgets share a
+ * width's pack does matter, by float32 round-off: the stacked products of a pack of 4 and of 6
+ * members may round differently (measured: 2 of 8 runs moved, by at most 1.1e-4 of the loss), so a
+ * cache filled at one grid size and read at another gives runs equal to round-off, not bit for bit.
  */
 import * as path from "path";
 import type { Rng } from "../random";
