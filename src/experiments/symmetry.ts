@@ -150,9 +150,31 @@ export function sizeAtLoss(sizes: ArrayLike<number>, losses: ArrayLike<number>, 
   return NaN;
 }
 
-/** The mean over seeds of a [seed][size] table, per size. */
+/**
+ * The geometric mean over seeds of a [seed][size] table of losses, per size: the mean of log losses,
+ * which a learning curve is read in, and which one seed stuck at a bad minimum (at the smallest n a
+ * run's loss can be ten times its neighbours') moves far less than the arithmetic mean.
+ */
 export function seedMean(table: number[][]): number[] {
-  return table[0].map((_, i) => table.reduce((t, row) => t + row[i], 0) / table.length);
+  return table[0].map((_, i) => Math.exp(table.reduce((t, row) => t + Math.log(row[i]), 0) / table.length));
+}
+
+/** A learning curve's power law y = A n^-a fitted to its seed geometric means over sizes [from, to], with the exponent's bootstrap over seeds. */
+export function curveExponent(curve: { sizes: number[]; test: number[][] }, from: number, to: number, opts: { rng: Rng; B?: number }): { a: number; A: number; se: number; sizes: number[]; draws: number[] } {
+  const idx = curve.sizes.map((n, i) => (n >= from && n <= to ? i : -1)).filter((i) => i >= 0);
+  if (idx.length < 2) throw new RangeError(`curveExponent: fewer than two sizes in [${from}, ${to}]`);
+  const xs = idx.map((i) => Math.log(curve.sizes[i]));
+  const slope = (rows: number[][]): { a: number; A: number } => {
+    const ys = idx.map((i) => Math.log(seedMean(rows)[i]));
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    let sxy = 0, sxx = 0;
+    xs.forEach((x, j) => { sxy += (x - mx) * (ys[j] - my); sxx += (x - mx) ** 2; });
+    return { a: -sxy / sxx, A: Math.exp(my + (sxy / sxx) * mx) };
+  };
+  const S = curve.test.length, B = opts.B ?? 1000, draws: number[] = [];
+  for (let b = 0; b < B; b++) draws.push(slope(Array.from({ length: S }, () => curve.test[opts.rng.int(S)])).a);
+  const m = draws.reduce((a, b) => a + b, 0) / B;
+  return { ...slope(curve.test), se: Math.sqrt(draws.reduce((a, b) => a + (b - m) ** 2, 0) / (B - 1)), sizes: idx.map((i) => curve.sizes[i]), draws };
 }
 
 /** How many examples a model's advantage is worth: n_base / n_model at one test loss, with its bootstrap over seeds. */
