@@ -15,7 +15,7 @@ export function pairPotential(r: number): number {
 
 /**
  * A smoother pair potential, the attractive well alone: phi(r) = -e^{-r^2 / 4}. In `pairPotential` the
- * soft core and the well nearly cancel over Gaussian clouds (the energy's variance is about a third of
+ * soft core and the well nearly cancel over Gaussian clouds (for three points the energy's variance is a third of
  * each part's), which leaves a target with fine structure that an MLP on coordinates learns slowly;
  * chapter 12, section 5 uses this one.
  */

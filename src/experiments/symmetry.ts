@@ -21,6 +21,7 @@ import { pointCloudTask, randomSymmetry } from "../data/pointClouds";
 
 /** The three models of the study. */
 export type SymmetryModel = "plain" | "augmented" | "invariant";
+/** The three models, in the order the chapter shows them. */
 export const symmetryModels: SymmetryModel[] = ["plain", "augmented", "invariant"];
 
 /** Options of `symmetryStudy`. */
