@@ -13,6 +13,16 @@ export function pairPotential(r: number): number {
   return Math.exp(-r * r) - 0.6 * Math.exp(-(r * r) / 4);
 }
 
+/**
+ * A smoother pair potential, the attractive well alone: phi(r) = -e^{-r^2 / 4}. In `pairPotential` the
+ * soft core and the well nearly cancel over Gaussian clouds (for three points the energy's variance is a third of
+ * each part's), which leaves a target with fine structure that an MLP on coordinates learns slowly;
+ * chapter 12, section 5 uses this one.
+ */
+export function gaussianWellPotential(r: number): number {
+  return -Math.exp(-(r * r) / 4);
+}
+
 function checkCloud(cloud: ArrayLike<number>, k: number, who: string): void {
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`${who}: k must be an integer >= 2, got ${k}`);
   if (cloud.length !== 3 * k) throw new RangeError(`${who}: a cloud of ${k} points has ${3 * k} coordinates, got ${cloud.length}`);
@@ -99,10 +109,11 @@ export interface PointCloudTask {
 }
 
 /**
- * n clouds of k points with i.i.d. standard normal coordinates, their pair energies standardised by
- * `scale` (mean and std; by default those of this sample), and the invariant features.
+ * n clouds of k points with i.i.d. standard normal coordinates, their pair energies (with the pair
+ * potential `phi`, default `pairPotential`) standardised by `scale` (mean and std; by default those of
+ * this sample), and the invariant features.
  */
-export function pointCloudTask(opts: { k: number; n: number; rng: Rng; scale?: { mean: number; std: number } }): PointCloudTask {
+export function pointCloudTask(opts: { k: number; n: number; rng: Rng; scale?: { mean: number; std: number }; phi?: (r: number) => number }): PointCloudTask {
   const { k, n } = opts;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`pointCloudTask: n must be a positive integer, got ${n}`);
   if (!(opts.rng instanceof Rng)) throw new TypeError("pointCloudTask: pass { rng }");
@@ -110,7 +121,7 @@ export function pointCloudTask(opts: { k: number; n: number; rng: Rng; scale?: {
   for (let s = 0; s < n; s++) {
     const c = opts.rng.normals(3 * k);
     clouds.push(c);
-    E[s] = pairEnergy(c, k);
+    E[s] = pairEnergy(c, k, opts.phi);
   }
   let mean = opts.scale?.mean, std = opts.scale?.std;
   if (mean === undefined || std === undefined) {

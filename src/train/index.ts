@@ -51,3 +51,5 @@ export { gradientNoise } from "./gradientNoise";
 export type { GradientNoise } from "./gradientNoise";
 export { trainEnsemble } from "./ensemble";
 export type { EnsembleMember, EnsembleBatch, EnsembleOptions, EnsembleResult, EnsembleMemberResult } from "./ensemble";
+export { fitDeepSetsBatched, deepSetsInit, deepSetsPredict, deepSetsShapes, deepSetsParameterCount } from "./deepSets";
+export type { DeepSetsSpec, DeepSetsWeights, DeepSetsMember, DeepSetsBatchedOptions, DeepSetsMemberRun } from "./deepSets";
