@@ -10,7 +10,9 @@
  * - With a real kernel, on chapter 00 (the smallest): `npm run workshop -- --quick --chapter 00` runs
  *   the teacher copy and its exercise check passes; the student copy runs as given (no answer yet) and,
  *   with answers filled in, says ✘ with the known hint for a wrong one, ✘ with the generic hint for a
- *   factor 2, and ✔ for the right one, without ever stopping the notebook.
+ *   factor 2, and ✔ for the right one, without ever stopping the notebook; and with a one-second cell
+ *   timeout, two chapters' teacher copies fail, each named with its cell, and both chapters' copies are
+ *   still written.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -187,6 +189,25 @@ test("a real kernel: the teacher copy's checks pass; the student copy says which
     assert.match(wrong, /^✘ exercise 00-3 .*: 0\.0228 is not right: that is the one-sided tail P\(z > 2\)/);
     assert.match(twice, /^✘ exercise 00-3 .*: 0\.091 is not right: twice the expected value: a factor 2 too many/);
     assert.match(right, /^✔ exercise 00-3 .*: right: 0\.0455/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("a chapter that fails is named with its cell, and the other chapters' copies are still made", { timeout: 240_000 }, () => {
+  const out = fs.mkdtempSync(path.join(projectRoot, "build", "test-workshop-fail-"));
+  try {
+    // a one-second cell timeout makes each teacher copy fail at its first slow cell
+    const r = spawnSync(process.execPath, [cli, "--quick", "--chapter", "00", "--chapter", "03", "--timeout", "1", "--out", out], { encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /00-welcome\.ipynb: .*teacher copy failed at cell \d+: timed out after 1 s/);
+    assert.match(r.stdout, /03-benign-overfitting\.ipynb: .*teacher copy failed at cell \d+: timed out after 1 s/);
+    for (const name of ["00-welcome.ipynb", "03-benign-overfitting.ipynb"]) {
+      const names = copyNames(name);
+      assert.ok(fs.existsSync(path.join(out, names.student)), `${names.student} written`);
+      const teacher = readNotebook(path.join(out, names.teacher));
+      assert.equal((teacher.metadata.genlab as { execution: { status: string } }).execution.status, "failed");
+    }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

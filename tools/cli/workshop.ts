@@ -149,7 +149,10 @@ async function main(): Promise<number> {
           if (report.status === "ok") outcome.detail += `; teacher copy ran in ${report.seconds.toFixed(1)} s`;
           else {
             outcome.status = "failed";
-            const first = (report.error?.kernelError ?? report.error?.message ?? "").split("\n").find((l) => l.trim()) ?? "";
+            // the kernel's error when it printed one (an exception, a failed check), else the runner's reason (a timeout)
+            const kernel = report.error?.kernelError ?? "";
+            const text = !kernel.trim() || /gave no error text|printed no error/.test(kernel) ? (report.error?.message ?? "").replace(/^[\s\S]*?\) (?=timed out)/, "") : kernel;
+            const first = text.split("\n").find((l) => l.trim()) ?? "";
             outcome.detail += `; teacher copy ${report.status} at ${report.error?.cell ? `cell ${report.error.cell}` : "the start"}${first ? `: ${first.slice(0, 200)}` : ""}`;
           }
         } catch (e) {
