@@ -114,7 +114,8 @@ function dependencySection(chapters: string[]): string {
     for (const { c, i } of answerCells) {
       const mentions = [...new Set([...sourceText(c).matchAll(/\b(?:exercise|answer)s?\s+(\d+)\b|^console\.log\(`(\d+)\.\s/gim)].map((m) => Number(m[1] ?? m[2])))].sort((a, b) => a - b);
       const n = needs(nb, i);
-      out.push(`- answer cell ${i + 1}${mentions.length ? ` (exercises ${mentions.join(", ")})` : ""}: needs ` +
+      const named = mentions.length ? ` (exercise${mentions.length > 1 ? "s" : ""} ${mentions.join(", ")})` : "";
+      out.push(`- answer cell ${i + 1}${named}: needs ` +
         (n.direct.length ? n.direct.map((d) => `${d.cell} (${d.section}: ${list(d.names)})`).join("; ") : "nothing earlier") +
         (n.all.length > n.direct.length ? `; run first: cells ${n.all.join(", ")}` : ""));
     }
