@@ -255,3 +255,7 @@ export function summary(): void {
   emit({ "text/plain": text, "text/html": `<pre>${escapeHtml(text)}</pre>` });
   if (failed) throw new CheckFailure(`${failed} check(s) failed`);
 }
+
+// Exercise checks for workshop copies: recorded apart from the chapter's checks (src/exercise.ts).
+export { exercise, exerciseHistory, studentMode, judge as judgeExercise } from "./exercise";
+export type { ExerciseOptions, ExerciseRecord, WrongAnswer } from "./exercise";

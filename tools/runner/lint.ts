@@ -4,7 +4,8 @@
  * skeleton (goals, sections, check-summary, takeaways, exercises, references: lintSkeleton.ts; not
  * for a sweep's point notebook in notebooks/points/, which is one grid point of a chapter); and
  * the text (control-chars, unused-imports, answer-numbers: lintText.ts; planning-words, doc-examples:
- * lintWords.ts); the code cells (shorthand, no-any, cell-length, skipped-checks: lintCode.ts). The
+ * lintWords.ts); the code cells (shorthand, no-any, cell-length, skipped-checks: lintCode.ts); the marks workshop
+ * copies are made from (workshop: tools/workshop/lint.ts). The
  * library's own docstrings (docstrings, planning-words, doc-examples) are linted by lintSource.ts.
  *
  * outputs and execution-count judge what a commit would record (the git index) when the file is
@@ -21,6 +22,7 @@ import { indexText } from "./gitIndex";
 import type { LintRule, LintViolation } from "./lintTypes";
 import { cellLengthViolations, noAnyViolations, shorthandViolations, skippedCheckViolations } from "./lintCode";
 import { docExampleViolations, planningWordViolations } from "./lintWords";
+import { workshopViolations } from "../workshop/lint";
 
 export type { LintViolation, LintRule } from "./lintTypes";
 
@@ -97,6 +99,7 @@ export function lintNotebook(file: string, nb: unknown, opts: LintOptions = {}):
   noAnyViolations(book, add);
   cellLengthViolations(book, add);
   skippedCheckViolations(book, add);
+  workshopViolations(book, number, add);
 
   const committed = opts.committed !== undefined && notebookProblems(opts.committed).length === 0 ? opts.committed as Notebook : null;
   const staged = committed ? " in the git index (what a commit records; run `npm run setup` to install the filter that strips outputs on git add, then git add the file)" : "";

@@ -7,7 +7,7 @@
 export type LintRule = "nbformat" | "kernelspec" | "title" | "parameters" | "outputs" | "execution-count" | "filename"
   | "goals" | "sections" | "check-summary" | "takeaways" | "exercises" | "references"
   | "control-chars" | "unused-imports" | "answer-numbers"
-  | "planning-words" | "doc-examples" | "shorthand" | "no-any" | "cell-length" | "skipped-checks" | "docstrings";
+  | "planning-words" | "doc-examples" | "shorthand" | "no-any" | "cell-length" | "skipped-checks" | "docstrings" | "workshop";
 
 /** One rule violation; printed as `path: rule: detail`. */
 export interface LintViolation {
