@@ -40,3 +40,4 @@ export * from "./physics";
 export * from "./chinchillaReplication";
 export * from "./catapultModes";
 export * from "./symmetry";
+export * from "./phaseLearning";
