@@ -51,3 +51,5 @@ export { gradientNoise } from "./gradientNoise";
 export type { GradientNoise } from "./gradientNoise";
 export { trainEnsemble } from "./ensemble";
 export type { EnsembleMember, EnsembleBatch, EnsembleOptions, EnsembleResult, EnsembleMemberResult } from "./ensemble";
+export { quantizationLevels, weightRanges, quantizeMatrix, quantizeNetwork, weightCount, parameterRanges, rangeWeightedTrace, lossGradient, quantizeTensor, fitQuantized, lossWith } from "./quantize";
+export type { Granularity, QuantizedMatrix, QuantizedNetwork, RangeWeightedTrace, QuantizedFitOptions, QuantizedFitResult } from "./quantize";
