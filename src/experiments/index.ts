@@ -39,3 +39,4 @@ export * from "./scalingTheory";
 export * from "./physics";
 export * from "./chinchillaReplication";
 export * from "./catapultModes";
+export * from "./quantization";
