@@ -41,3 +41,4 @@ export * from "./chinchillaReplication";
 export * from "./catapultModes";
 export * from "./symmetry";
 export * from "./phaseLearning";
+export * from "./quantization";

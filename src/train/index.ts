@@ -53,3 +53,5 @@ export { trainEnsemble } from "./ensemble";
 export type { EnsembleMember, EnsembleBatch, EnsembleOptions, EnsembleResult, EnsembleMemberResult } from "./ensemble";
 export { fitDeepSetsBatched, deepSetsInit, deepSetsPredict, deepSetsShapes, deepSetsParameterCount } from "./deepSets";
 export type { DeepSetsSpec, DeepSetsWeights, DeepSetsMember, DeepSetsBatchedOptions, DeepSetsMemberRun } from "./deepSets";
+export { quantizationLevels, weightRanges, quantizeMatrix, quantizeNetwork, weightCount, parameterRanges, rangeWeightedTrace, lossGradient, quantizeTensor, fitQuantized, lossWith } from "./quantize";
+export type { Granularity, QuantizedMatrix, QuantizedNetwork, RangeWeightedTrace, QuantizedFitOptions, QuantizedFitResult } from "./quantize";
