@@ -4,13 +4,18 @@
  *                         arXiv 2310.16441), exactly, for several sample sizes and seeds
  *   linearGrokkingByFit   one such run through the lab's training loop (to check the exact dynamics)
  *   modularGrokking       an MLP on modular addition with AdamW (Power et al., arXiv 2201.02177)
+ *   jumpOverDirections    the jump step expected on one run's own spectrum (its error direction averaged)
+ *   mpJumpGap             the d -> infinity jump time against sampled finite-d spectra, extrapolated in 1/d
  *   crossingStep          when a recorded curve first reaches a level
  */
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { yieldToKernel } from "../progress";
 import type { Matrix } from "../linalg/matrix";
-import { eigh, gram } from "../linalg";
+import { eigh, eigvalsh, gram } from "../linalg";
+import { weightedLine, LineFit } from "../fit/line";
+import { linearGdTheory } from "../theory/linearGrokking";
+import { mean, stderr } from "../stats/descriptive";
 import { linearTeacherStudent, toleranceAccuracy, TeacherStudentTask } from "../data/teacherStudent";
 import { modularAddition } from "../data/modular";
 import { network } from "../train/network";
@@ -59,6 +64,8 @@ export interface LinearGrokkingRun {
   /** Steps at which train and test accuracy first reach `level` (interpolated). */
   trainStep: number;
   testStep: number;
+  /** Eigenvalues (ascending) of the run's sample covariance X^T X / n: its own spectrum, for `jumpOverDirections`. */
+  eigenvalues: number[];
 }
 
 /** The student a linear network starts from (its weights at initialisation), dIn x dOut. */
@@ -110,7 +117,7 @@ export async function linearGrokkingRun(o: { dIn: number; nTrain: number; nTest:
     return e;
   };
   const zero = (len: number): Float64Array => new Float64Array(len);
-  const out: LinearGrokkingRun = { nTrain: n, lambda: d / n, steps: o.steps.slice(), trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], initLoss: 0, trainStep: Infinity, testStep: Infinity };
+  const out: LinearGrokkingRun = { nTrain: n, lambda: d / n, steps: o.steps.slice(), trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], initLoss: 0, trainStep: Infinity, testStep: Infinity, eigenvalues: Array.from(ev) };
   let d0 = 0;
   for (let i = 0; i < c0.length; i++) d0 += c0[i] * c0[i];
   out.initLoss = d0 / k;
@@ -133,6 +140,103 @@ export async function linearGrokkingRun(o: { dIn: number; nTrain: number; nTest:
   out.trainStep = crossingStep(out.steps, out.trainAcc, level);
   out.testStep = crossingStep(out.steps, out.testAcc, level);
   return out;
+}
+
+/**
+ * The step at which sum_k w_k l_k^p (1 - 2 lr l_k)^(2t) (p = 0: the test loss, p = 1: the train loss of
+ * an error with components w_k = c_k^2 along eigenvalues l_k) first falls to `level`: found by bisection
+ * over integer steps (the loss decreases monotonically for a stable lr), then interpolated linearly
+ * between the two steps around the crossing, as `crossingStep` does on a curve recorded at every step.
+ * Infinity if not reached by `maxSteps`.
+ */
+export function spectralLossCrossing(eigenvalues: ArrayLike<number>, weights: ArrayLike<number>, lr: number, level: number, maxSteps: number, curve: "train" | "test" = "test"): number {
+  const d = eigenvalues.length;
+  const logf = new Float64Array(d), w = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    const l = Math.max(0, eigenvalues[k]);   // round-off can leave a zero eigenvalue slightly negative
+    logf[k] = 2 * Math.log(Math.abs(1 - 2 * lr * l));
+    w[k] = curve === "train" ? weights[k] * l : weights[k];
+  }
+  const loss = (t: number): number => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += w[k] * Math.exp(t * logf[k]);
+    return s;
+  };
+  if (loss(0) <= level) return 0;
+  if (loss(maxSteps) > level) return Infinity;
+  let lo = 0, hi = maxSteps;   // loss(lo) > level >= loss(hi)
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (loss(mid) > level) lo = mid; else hi = mid;
+  }
+  const a = loss(lo), b = loss(hi);
+  return lo + (a - level) / (a - b);
+}
+
+/**
+ * The mean jump step of a run with this spectrum and initial loss, over uniformly random directions of
+ * its initial error (|D0|^2 = initLoss fixed): `directions` draws of c = sqrt(initLoss) g / |g|,
+ * g ~ N(0, I_d), each crossed with `spectralLossCrossing`. This is the per-run theory that removes the
+ * scatter of the run's spectrum; the scatter of its own direction stays (one run is one draw of it).
+ * Averaging the crossing step (not crossing the averaged loss) matters: at late times the loss rests on
+ * the few slowest directions, and the mean crossing step lies below the crossing of the mean loss.
+ */
+export function jumpOverDirections(o: { eigenvalues: ArrayLike<number>; lr: number; initLoss: number; lossLevel: number; maxSteps: number; directions: number; curve?: "train" | "test"; rng: Rng }): { mean: number; se: number } {
+  const d = o.eigenvalues.length, steps: number[] = [];
+  for (let s = 0; s < o.directions; s++) {
+    const g = o.rng.normals(d);
+    let norm = 0;
+    for (let k = 0; k < d; k++) norm += g[k] * g[k];
+    const w = g.map((v) => (o.initLoss * v * v) / norm);
+    steps.push(spectralLossCrossing(o.eigenvalues, w, o.lr, o.lossLevel, o.maxSteps, o.curve));
+  }
+  return { mean: mean(steps), se: stderr(steps) };
+}
+
+/** Where the jump-time theory on one sampled spectrum sits relative to the d -> infinity theory, at one lambda. */
+export interface MpJumpGap {
+  lambda: number;
+  /** The d -> infinity jump step (`theory.linearGdTheory`, the Marchenko-Pastur law). */
+  theoryStep: number;
+  dims: number[];
+  /** gaps[i][s] = (jump step on spectrum s at dimension dims[i]) / theoryStep - 1. */
+  gaps: number[][];
+  /** Mean and standard error of gaps[i] over the spectra. */
+  mean: number[];
+  se: number[];
+  /** Weighted line gap = intercept + slope / d through the means: the intercept is the gap as d -> infinity. */
+  limit: LineFit;
+}
+
+/**
+ * Tests the d -> infinity theory of the jump time without the scatter of gradient-descent runs: for each
+ * lambda and each d in `dims`, `spectra` Gaussian sample covariances (d x d, n = round(d / lambda)) are
+ * drawn; on each, the loss averaged exactly over the error's direction (weights initLoss / d)
+ * falls to `lossLevel` from `initLoss` at some step (`spectralLossCrossing`), compared with
+ * `theory.linearGdTheory`'s step. The mean gap over spectra is then extrapolated to 1/d -> 0 by a
+ * weighted line (the leading finite-size correction to the average of a smooth spectral statistic of a
+ * real Wishart matrix is of order 1/d). Draws come from rng.fork(`lambda ${lambda}`).fork(`d ${d}`).fork(`spectrum ${s}`).
+ */
+export function mpJumpGap(o: { lambdas: number[]; dims: number[]; spectra: number; lr: number; initLoss: number; lossLevel: number; maxSteps: number; curve?: "train" | "test"; points?: number; rng: Rng }): MpJumpGap[] {
+  if (o.dims.length < 2) throw new RangeError("mpJumpGap: need at least two dimensions to extrapolate in 1/d");
+  if (!(o.spectra >= 2)) throw new RangeError(`mpJumpGap: need at least two spectra per dimension, got ${o.spectra}`);
+  const steps = Array.from({ length: o.maxSteps + 1 }, (_, t) => t);
+  return o.lambdas.map((lambda) => {
+    const th = linearGdTheory({ lambda, lr: o.lr, steps, initLoss: o.initLoss, points: o.points ?? 800 });
+    const theoryStep = crossingStep(steps, Array.from(o.curve === "train" ? th.trainLoss : th.testLoss, (v) => -v), -o.lossLevel);
+    if (!Number.isFinite(theoryStep)) throw new RangeError(`mpJumpGap: at lambda = ${lambda} the theory does not reach the level within ${o.maxSteps} steps`);
+    const gaps = o.dims.map((d) => {
+      const n = Math.round(d / lambda), rng = o.rng.fork(`lambda ${lambda}`).fork(`d ${d}`);
+      const w = new Float64Array(d).fill(o.initLoss / d);
+      return Array.from({ length: o.spectra }, (_, s) => {
+        const cov = gram({ rows: n, cols: d, data: rng.fork(`spectrum ${s}`).normals(n * d) });
+        for (let i = 0; i < cov.data.length; i++) cov.data[i] /= n;
+        return spectralLossCrossing(eigvalsh(cov), w, o.lr, o.lossLevel, o.maxSteps, o.curve) / theoryStep - 1;
+      });
+    });
+    const m = gaps.map((g) => mean(g)), se = gaps.map((g) => stderr(g));
+    return { lambda, theoryStep, dims: o.dims.slice(), gaps, mean: m, se, limit: weightedLine(o.dims.map((d) => 1 / d), m, se) };
+  });
 }
 
 /** Linear grokking runs over training sizes and weight decays, with the settings they share. */

@@ -5,7 +5,7 @@ import { linearTeacherStudent, toleranceAccuracy } from "../../src/data/teacherS
 import { fourierConcentration, zpNullTopShare, zpPowerSpectrum } from "../../src/stats/fourier";
 import { gaussianToleranceAccuracy, linearGdTheory, lossAtAccuracy } from "../../src/theory/linearGrokking";
 import { reluKurtosis, sphereCoordinateKurtosis, reluVarianceFactor } from "../../src/theory/criticality";
-import { crossingStep, evalSteps, linearGrokkingByFit, linearGrokkingRun } from "../../src/experiments/grokking";
+import { crossingStep, evalSteps, jumpOverDirections, linearGrokkingByFit, linearGrokkingRun, mpJumpGap, spectralLossCrossing } from "../../src/experiments/grokking";
 import { Rng } from "../../src/random";
 
 test("modular addition: every pair once, labels (a + b) mod p, one-hot codes, split by fraction", () => {
@@ -84,4 +84,38 @@ test("criticality closed forms", () => {
   assert.equal(reluKurtosis(1, [10]), 0);
   assert.ok(Math.abs(reluKurtosis(3, [10, 20]) - 3 * (1.5 * 1.25 - 1)) < 1e-12);
   assert.ok(Math.abs(sphereCoordinateKurtosis(4) + 1) < 1e-15);
+});
+
+test("spectral loss crossing: one eigenvalue crosses in closed form; interpolation matches crossingStep on the recorded curve", () => {
+  // one direction, l = 0.5, lr = 0.1: loss w (1 - 0.1)^(2t) falls to level at t = ln(level / w) / (2 ln 0.9)
+  const t = spectralLossCrossing([0.5], [2], 0.1, 1e-3, 1000);
+  const exact = Math.log(1e-3 / 2) / (2 * Math.log(0.9));
+  assert.ok(Math.abs(t - exact) < 0.05, `${t} vs ${exact}`);   // linear interpolation between integer steps
+  const ev = [0.2, 0.7, 1.3], w = [0.5, 0.3, 0.2];
+  const steps = Array.from({ length: 301 }, (_, k) => k);
+  const curve = steps.map((k) => ev.reduce((s, l, j) => s + w[j] * (1 - 0.2 * l) ** (2 * k), 0));
+  assert.ok(Math.abs(spectralLossCrossing(ev, w, 0.1, 1e-3, 300) - crossingStep(steps, curve.map((v) => -v), -1e-3)) < 1e-9);
+  // the train loss weights each direction by its eigenvalue; a level already met is step 0, one never met Infinity
+  assert.ok(spectralLossCrossing(ev, w, 0.1, 1e-3, 300, "train") < spectralLossCrossing(ev, w, 0.1, 1e-3, 300));
+  assert.equal(spectralLossCrossing(ev, w, 0.1, 10, 300), 0);
+  assert.equal(spectralLossCrossing(ev, w, 0.1, 1e-30, 300), Infinity);
+});
+
+test("jump over directions: equal eigenvalues make every direction alike; the mean step lies below the mean loss's crossing", () => {
+  const flat = jumpOverDirections({ eigenvalues: new Array(20).fill(0.5), lr: 0.1, initLoss: 2, lossLevel: 1e-3, maxSteps: 1000, directions: 10, rng: new Rng(1) });
+  assert.ok(Math.abs(flat.mean - spectralLossCrossing([0.5], [2], 0.1, 1e-3, 1000)) < 1e-9 && flat.se < 1e-9);
+  // a spread spectrum: the late loss rests on a few slow directions (Jensen: the mean crossing comes earlier)
+  const ev = Array.from({ length: 50 }, (_, k) => 0.02 + (2 * k) / 49);
+  const dirs = jumpOverDirections({ eigenvalues: ev, lr: 0.1, initLoss: 1, lossLevel: 1e-3, maxSteps: 20000, directions: 400, rng: new Rng(2) });
+  const avgLoss = spectralLossCrossing(ev, new Array(50).fill(1 / 50), 0.1, 1e-3, 20000);
+  assert.ok(dirs.mean < avgLoss, `${dirs.mean} vs ${avgLoss}`);
+});
+
+test("MP jump gap: the gap on sampled spectra shrinks with d and extrapolates to about zero", () => {
+  const lossLevel = lossAtAccuracy(0.5, 1e-3);
+  const [g] = mpJumpGap({ lambdas: [0.25], dims: [50, 100, 200], spectra: 6, lr: 0.1, initLoss: 2, lossLevel, maxSteps: 1500, rng: new Rng(3) });
+  assert.equal(g.gaps.length, 3);
+  assert.ok(Math.abs(g.limit.intercept) < 4 * g.limit.interceptSe + 0.005, `${g.limit.intercept} ± ${g.limit.interceptSe}`);
+  assert.ok(g.mean[0] > g.mean[2], `the gap shrinks with d: ${g.mean.join(", ")}`);
+  assert.throws(() => mpJumpGap({ lambdas: [0.25], dims: [100], spectra: 4, lr: 0.1, initLoss: 2, lossLevel, maxSteps: 1500, rng: new Rng(3) }), /two dimensions/);
 });
