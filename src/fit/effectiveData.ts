@@ -108,3 +108,56 @@ export function bootstrapEffectiveData(
   const preds = at.map((_, k) => intervalOfDraws(fits.map((f) => f.preds[k]), { level }));
   return { fit, rStarCI: rs.ci, draws: rs.draws, predictionCI: preds.map((p) => p.ci), predictionSe: preds.map((p) => p.se), level };
 }
+
+/**
+ * The law's penalty of repetition: ln of the predicted loss of `unique` examples seen `epochs` times
+ * over that of `epochs` x `unique` fresh examples seen once (the same number of steps). It is 0 at one
+ * epoch, where D' = U, and grows as the worth D' / (e U) falls.
+ */
+export function repetitionPenalty(fit: EffectiveDataFit, unique: number, epochs: number): number {
+  const fresh = fit.law.c + fit.law.A * (unique * epochs) ** -fit.law.a;
+  return Math.log(fit.predict(unique, epochs) / fresh);
+}
+
+/** One epoch count of a held-out budget: measured and predicted penalty of repetition, and the s.e. of their difference. */
+export interface HeldOutPenalty { epochs: number; measured: number; predicted: number; se: number }
+
+/** A budget held out of the fit, per seed: losses of U unique examples for each epoch count, and of e U fresh ones. */
+export interface HeldOutBudget { unique: number; epochs: number[]; repeated: number[][]; fresh: number[][] }
+
+/**
+ * Test a budget held out of the fit by its penalty of repetition, paired by seed. Seed s's run on U
+ * unique examples for e epochs and its run on e U fresh ones take the same steps from the same
+ * initialisation and are scored on the same test set, so ln(L_repeated / L_fresh) cancels most of
+ * the seed's luck, and the fresh-data law's own misfit at D = e U (common random numbers). Measured:
+ * its mean over seeds; predicted: `repetitionPenalty` of the fit on every seed. Its s.e.: whole seeds
+ * resampled `B` times, the law refitted and the seeds' mean recomputed each time, so the spread of
+ * (measured - predicted) counts both sides and their correlation. An s.e. from `seeds` runs: hold it
+ * to `stats.zMaxForSeeds(seeds)`.
+ */
+export function heldOutPenalty(
+  fresh: FreshRun[][], repeated: RepeatedRun[][], held: HeldOutBudget,
+  opts: EffectiveDataOptions & { rng: Rng; B?: number },
+): { seeds: number; points: HeldOutPenalty[] } {
+  if (!(opts?.rng instanceof Rng)) throw new TypeError("heldOutPenalty: pass { rng } (e.g. rng.fork(\"held-out bootstrap\"))");
+  const S = fresh.length;
+  if (S < 2 || repeated.length !== S || held.repeated.length !== S || held.fresh.length !== S) throw new RangeError(`heldOutPenalty: need the same number (>= 2) of seeds everywhere (${S}, ${repeated.length}, ${held.repeated.length}, ${held.fresh.length})`);
+  const logRatio = held.repeated.map((row, s) => held.epochs.map((_, k) => Math.log(row[k] / held.fresh[s][k])));
+  const side = (seeds: ArrayLike<number>): { measured: number[]; predicted: number[] } => {
+    const pick = Array.from(seeds);
+    const f = fitEffectiveData(pick.flatMap((s) => fresh[s]), pick.flatMap((s) => repeated[s]), opts);
+    return {
+      measured: held.epochs.map((_, k) => pick.reduce((a, s) => a + logRatio[s][k], 0) / pick.length),
+      predicted: held.epochs.map((e) => repetitionPenalty(f, held.unique, e)),
+    };
+  };
+  const all = side(Array.from({ length: S }, (_, s) => s));
+  const draws = bootstrapDraws((r) => side(resampleIndices(r, S)), { rng: opts.rng, B: opts.B ?? 400 });
+  const points = held.epochs.map((epochs, k) => {
+    const d = draws.map((x) => x.measured[k] - x.predicted[k]);
+    const m = d.reduce((a, b) => a + b, 0) / d.length;
+    const se = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1));
+    return { epochs, measured: all.measured[k], predicted: all.predicted[k], se };
+  });
+  return { seeds: S, points };
+}
