@@ -14,6 +14,7 @@
  * order, takes the same number of steps and is scored on one shared test set.
  */
 import { Rng } from "../random";
+import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 import type { OnProgress } from "../progress";
 import { fitBatched, fitDeepSetsBatched } from "../train";
 import type { BatchedMember, Table } from "../train";
@@ -172,10 +173,10 @@ export function curveExponent(curve: { sizes: number[]; test: number[][] }, from
     xs.forEach((x, j) => { sxy += (x - mx) * (ys[j] - my); sxx += (x - mx) ** 2; });
     return { a: -sxy / sxx, A: Math.exp(my + (sxy / sxx) * mx) };
   };
-  const S = curve.test.length, B = opts.B ?? 1000, draws: number[] = [];
-  for (let b = 0; b < B; b++) draws.push(slope(Array.from({ length: S }, () => curve.test[opts.rng.int(S)])).a);
-  const m = draws.reduce((a, b) => a + b, 0) / B;
-  return { ...slope(curve.test), se: Math.sqrt(draws.reduce((a, b) => a + (b - m) ** 2, 0) / (B - 1)), sizes: idx.map((i) => curve.sizes[i]), draws };
+  // resample whole seeds, drawing in turn from opts.rng (the stream this function has always used)
+  const S = curve.test.length;
+  const draws = bootstrapDraws((r) => slope(Array.from(resampleIndices(r, S), (s) => curve.test[s])).a, { rng: opts.rng, B: opts.B ?? 1000, streams: "sequential" });
+  return { ...slope(curve.test), se: draws.some(Number.isFinite) ? intervalOfDraws(draws).se : NaN, sizes: idx.map((i) => curve.sizes[i]), draws };
 }
 
 /** How many examples a model's advantage is worth: n_base / n_model at one test loss, with its bootstrap over seeds. */
@@ -206,16 +207,14 @@ export function sampleWorth(base: { sizes: number[]; test: number[][] }, model: 
     nm: sizeAtLoss(model.sizes, seedMean(pick.map((s) => model.test[s])), level),
   });
   const all = ratioOf(Array.from({ length: S }, (_, s) => s));
-  const B = opts.B ?? 1000, draws: number[] = [];
-  let failed = 0;
-  for (let b = 0; b < B; b++) {
-    const r = ratioOf(Array.from({ length: S }, () => opts.rng.int(S)));
-    if (Number.isFinite(r.nb) && Number.isFinite(r.nm)) draws.push(Math.log(r.nb / r.nm)); else failed++;
-  }
-  draws.sort((a, b) => a - b);
-  const m = draws.reduce((a, b) => a + b, 0) / draws.length;
-  const lnSe = Math.sqrt(draws.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(draws.length - 1, 1));
-  const q = (p: number) => Math.exp(draws[Math.min(draws.length - 1, Math.max(0, Math.floor(p * draws.length)))]);
-  const lv = opts.level ?? 0.95;
-  return { level, nBase: all.nb, nModel: all.nm, ratio: all.nb / all.nm, lnSe, ci: [q((1 - lv) / 2), q((1 + lv) / 2)], failed };
+  // ln(n_base / n_model) on resampled seeds (drawn in turn from opts.rng); a resample on which a curve
+  // does not cross the level gives NaN, which intervalOfDraws leaves out and counts
+  const draws = bootstrapDraws((r) => {
+    const p = ratioOf(Array.from(resampleIndices(r, S)));
+    return Math.log(p.nb / p.nm);
+  }, { rng: opts.rng, B: opts.B ?? 1000, streams: "sequential" });
+  // a level that one curve never reaches has no finite draw: its worth is undefined (NaN), not an error
+  if (!draws.some(Number.isFinite)) return { level, nBase: all.nb, nModel: all.nm, ratio: all.nb / all.nm, lnSe: NaN, ci: [NaN, NaN], failed: draws.length };
+  const ln = intervalOfDraws(draws, { level: opts.level ?? 0.95 });
+  return { level, nBase: all.nb, nModel: all.nm, ratio: all.nb / all.nm, lnSe: ln.se, ci: [Math.exp(ln.ci[0]), Math.exp(ln.ci[1])], failed: ln.dropped };
 }

@@ -149,9 +149,12 @@ async function main(): Promise<number> {
           if (report.status === "ok") outcome.detail += `; teacher copy ran in ${report.seconds.toFixed(1)} s`;
           else {
             outcome.status = "failed";
-            // the kernel's error when it printed one (an exception, a failed check), else the runner's reason (a timeout)
+            // the kernel's error when it printed one (an exception, a failed check), else the runner's reason; a
+            // timeout is named as such even when the interrupted kernel printed its own "interrupted by SIGINT"
             const kernel = report.error?.kernelError ?? "";
-            const text = !kernel.trim() || /gave no error text|printed no error/.test(kernel) ? (report.error?.message ?? "").replace(/^[\s\S]*?\) (?=timed out)/, "") : kernel;
+            const message = report.error?.message ?? "";
+            const timedOut = /\) timed out after /.test(message);
+            const text = timedOut || !kernel.trim() || /gave no error text|printed no error/.test(kernel) ? message.replace(/^[\s\S]*?\) (?=timed out)/, "") : kernel;
             const first = text.split("\n").find((l) => l.trim()) ?? "";
             outcome.detail += `; teacher copy ${report.status} at ${report.error?.cell ? `cell ${report.error.cell}` : "the start"}${first ? `: ${first.slice(0, 200)}` : ""}`;
           }
