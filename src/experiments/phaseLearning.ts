@@ -18,6 +18,7 @@ import { OnProgress, yieldToKernel } from "../progress";
 import { network, fit } from "../train";
 import type { OptimizerSpec } from "../train";
 import { weightedLine } from "../fit/line";
+import { bootstrapDraws, intervalOfDraws } from "../stats/bootstrap";
 import { isingCriticalTemperature, isingDataSet } from "../data/ising";
 import type { IsingDataSet } from "../data/ising";
 import { halfCrossing } from "./physics";
@@ -141,15 +142,12 @@ export function extrapolateInSize(sizes: number[], values: number[], se: number[
 export function bootstrapThresholdCrossing(absM: ArrayLike<number>, temperature: ArrayLike<number>, temps: number[], threshold: number, opts: { rng: Rng; B?: number }): { crossing: number; se: number } {
   const rows = temps.map((T) => { const r: number[] = []; for (let i = 0; i < absM.length; i++) if (temperature[i] === T) r.push(absM[i] > threshold ? 1 : 0); return r; });
   const crossing = halfCrossing(temps, rows.map((r) => r.reduce((a, b) => a + b, 0) / r.length));
-  const draws: number[] = [];
-  for (let b = 0; b < (opts.B ?? 200); b++) {
-    const curve = rows.map((r) => { let s = 0; for (let k = 0; k < r.length; k++) s += r[opts.rng.int(r.length)]; return s / r.length; });
-    const v = halfCrossing(temps, curve);
-    if (Number.isFinite(v)) draws.push(v);
-  }
-  if (draws.length < 2) return { crossing, se: NaN };
-  const m = draws.reduce((a, b) => a + b, 0) / draws.length;
-  return { crossing, se: Math.sqrt(draws.reduce((a, b) => a + (b - m) ** 2, 0) / (draws.length - 1)) };
+  // each resample redraws every temperature's configurations in turn from opts.rng (its stream as before);
+  // a resample whose curve does not cross 1/2 is left out (intervalOfDraws counts it)
+  const draws = bootstrapDraws((r) => halfCrossing(temps, rows.map((row) => { let s = 0; for (let k = 0; k < row.length; k++) s += row[r.int(row.length)]; return s / row.length; })),
+    { rng: opts.rng, B: opts.B ?? 200, streams: "sequential" });
+  if (draws.filter(Number.isFinite).length < 2) return { crossing, se: NaN };
+  return { crossing, se: intervalOfDraws(draws).se };
 }
 
 /** Options of `learnIsingPhase`. */

@@ -11,6 +11,7 @@
 import { Rng } from "../random";
 import { fitPowerLawOffset, PowerLawFit } from "./powerlaw";
 import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
+import { std } from "../stats/descriptive";
 
 /** D' = U + U R* (1 - exp(-R / R*)), with R = epochs - 1 repetitions. */
 export function effectiveData(unique: number, epochs: number, rStar: number): number {
@@ -154,9 +155,7 @@ export function heldOutPenalty(
   const all = side(Array.from({ length: S }, (_, s) => s));
   const draws = bootstrapDraws((r) => side(resampleIndices(r, S)), { rng: opts.rng, B: opts.B ?? 400 });
   const points = held.epochs.map((epochs, k) => {
-    const d = draws.map((x) => x.measured[k] - x.predicted[k]);
-    const m = d.reduce((a, b) => a + b, 0) / d.length;
-    const se = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1));
+    const se = std(draws.map((x) => x.measured[k] - x.predicted[k]));
     return { epochs, measured: all.measured[k], predicted: all.predicted[k], se };
   });
   return { seeds: S, points };
