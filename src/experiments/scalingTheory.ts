@@ -58,15 +58,8 @@ export function simulateRandomFeatureScaling(opts: {
   onProgress?: OnProgress;
 }): RandomFeatureSimulation {
   if (opts.teacherAveraged) return teacherAveragedSimulation(opts);
-  const lam = Float64Array.from(opts.spectrum), M = lam.length;
-  const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
-  const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
-  const ridges = opts.ridges ?? [0], sigma = opts.sigma ?? 0, s2 = sigma * sigma;
-  const upTo = opts.limitsUpTo ?? Infinity;
-  const nL = Ns.filter((N) => N <= upTo).pop() ?? 0, tL = Ts.filter((T) => T <= upTo).pop() ?? 0;
-  const sq = Float64Array.from(lam, Math.sqrt);
-  let total = 0;
-  for (const l of lam) total += l;
+  const { lam, M, Ns, Ts, Nmax, Tmax, ridges, sigma, nL, tL, sq, total } = simulationGrid(opts);
+  const s2 = sigma * sigma;
   const relErr: number[][][][] = ridges.map(() => []), dataLimit: number[][][] = ridges.map(() => []), featureLimit: number[][][] = ridges.map(() => []);
   const lossOf = (beta: Float64Array, w: Float64Array): number => {
     let e = 0;
@@ -164,6 +157,21 @@ function block(data: Float64Array, cols: number, r: number, c: number, scale = 1
   return { rows: r, cols: c, data: out };
 }
 
+/** The grid both random-feature simulations share: sorted sizes, their maxima, the sizes up to which the limits are computed, and the spectrum with its square roots and trace. */
+function simulationGrid(opts: { spectrum: ArrayLike<number>; Ns: number[]; Ts: number[]; ridges?: number[]; sigma?: number; limitsUpTo?: number }) {
+  const lam = Float64Array.from(opts.spectrum);
+  const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
+  const upTo = opts.limitsUpTo ?? Infinity;
+  let total = 0;
+  for (const l of lam) total += l;
+  return {
+    lam, M: lam.length, Ns, Ts, Nmax: Ns[Ns.length - 1], Tmax: Ts[Ts.length - 1],
+    ridges: opts.ridges ?? [0], sigma: opts.sigma ?? 0,
+    nL: Ns.filter((N) => N <= upTo).pop() ?? 0, tL: Ts.filter((T) => T <= upTo).pop() ?? 0,
+    sq: Float64Array.from(lam, Math.sqrt), total,
+  };
+}
+
 /**
  * `simulateRandomFeatureScaling` with every loss averaged exactly over the teacher and the label noise.
  * The loss is quadratic in the teacher w: with the readout v = W (X w + xi) (W the N x T ridge map of
@@ -176,15 +184,8 @@ function block(data: Float64Array, cols: number, r: number, c: number, scale = 1
  * limits are averaged the same way. Same rng streams as the one-teacher simulation (no teacher drawn).
  */
 function teacherAveragedSimulation(opts: { spectrum: ArrayLike<number>; Ns: number[]; Ts: number[]; seeds: number; rng: Rng; ridges?: number[]; sigma?: number; limitsUpTo?: number; onProgress?: OnProgress }): RandomFeatureSimulation {
-  const lam = Float64Array.from(opts.spectrum), M = lam.length;
-  const Ns = opts.Ns.slice().sort((a, b) => a - b), Ts = opts.Ts.slice().sort((a, b) => a - b);
-  const Nmax = Ns[Ns.length - 1], Tmax = Ts[Ts.length - 1];
-  const ridges = opts.ridges ?? [0], s2 = (opts.sigma ?? 0) ** 2;
-  const upTo = opts.limitsUpTo ?? Infinity;
-  const nL = Ns.filter((N) => N <= upTo).pop() ?? 0, tL = Ts.filter((T) => T <= upTo).pop() ?? 0;
-  const sq = Float64Array.from(lam, Math.sqrt);
-  let total = 0;
-  for (const l of lam) total += l;
+  const { lam, M, Ns, Ts, Nmax, Tmax, ridges, sigma, nL, tL, sq, total } = simulationGrid(opts);
+  const s2 = sigma ** 2;
   const relErr: number[][][][] = ridges.map(() => []), dataLimit: number[][][] = ridges.map(() => []), featureLimit: number[][][] = ridges.map(() => []);
   let done = 0;
   const work = opts.seeds * ridges.length * (Ns.length * Ts.length + Ns.length + Ts.length);

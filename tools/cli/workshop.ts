@@ -28,30 +28,24 @@ import { workshopViolations } from "../workshop/lint";
 import { copyNames, studentCopy, teacherCopy } from "../workshop/copies";
 import { exercises, allExerciseChecks } from "../workshop/chapter";
 import { updateTeachingNotes } from "../workshop/notes";
+import { OptionReader, UsageError } from "./options";
 
 interface Args { outDir: string; chapters: string[]; quick: boolean; run: boolean; jobs: number; timeoutSec: number; notes: boolean }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { outDir: path.join(projectRoot, "build", "workshop"), chapters: [], quick: false, run: true, jobs: 1, timeoutSec: 600, notes: false };
   const wanted: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new NotebookInputError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--out") a.outDir = path.resolve(value());
-    else if (arg === "--chapter") wanted.push(value());
+  const r = new OptionReader(argv);
+  for (let arg = r.next(); arg !== undefined; arg = r.next()) {
+    if (arg === "--out") a.outDir = path.resolve(r.value());
+    else if (arg === "--chapter") wanted.push(r.value());
     else if (arg === "--quick") a.quick = true;
     else if (arg === "--no-run") a.run = false;
     else if (arg === "--notes") a.notes = true;
-    else if (arg === "--jobs" || arg === "--timeout") {
-      const v = value(), n = Number(v);
-      if (!Number.isInteger(n) || n < (arg === "--jobs" ? 1 : 0)) throw new NotebookInputError(`${arg} ${v}: expected a whole number${arg === "--jobs" ? " >= 1" : " of seconds (0 = none)"}`);
-      if (arg === "--jobs") a.jobs = n; else a.timeoutSec = n;
-    } else if (/^\d\d?$/.test(arg)) wanted.push(arg);
-    else throw new NotebookInputError(`unknown argument ${arg} (usage: npm run workshop -- [--out DIR] [--chapter NN ...] [--quick] [--no-run] [--jobs N] [--timeout S] [--notes])`);
+    else if (arg === "--jobs") a.jobs = r.integer(1);
+    else if (arg === "--timeout") a.timeoutSec = r.integer(0); // seconds, 0 = none
+    else if (/^\d\d?$/.test(arg)) wanted.push(arg);
+    else throw new UsageError(`unknown argument ${arg} (usage: npm run workshop -- [--out DIR] [--chapter NN ...] [--quick] [--no-run] [--jobs N] [--timeout S] [--notes])`);
   }
   const dir = path.join(projectRoot, "notebooks");
   const all = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
@@ -101,7 +95,7 @@ async function main(): Promise<number> {
     args = parseArgs(process.argv.slice(2));
     fs.mkdirSync(args.outDir, { recursive: true });
   } catch (e) {
-    if (e instanceof NotebookInputError) { console.error(`workshop: ${e.message}`); return 2; }
+    if (e instanceof NotebookInputError || e instanceof UsageError) { console.error(`workshop: ${e.message}`); return 2; }
     console.error(`workshop: --out: ${(e as Error).message}`);
     return 2;
   }
