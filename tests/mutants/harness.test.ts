@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { findProjectRoot } from "../../src/projectRoot";
-import { loadMutants, parseMutants, patchNotebook, patchText } from "../../tools/mutants/list";
+import { checkTarget, loadMutants, parseMutants, patchNotebook, patchText, resolveFile } from "../../tools/mutants/list";
+import { mutantRuns, runKey } from "../../tools/mutants/harness";
+import { readNotebook } from "../../tools/runner/nbformat";
+import { selectSections } from "../../tools/runner/sections";
 import { ChapterRun, checksOfNotebook, judge, parseCheckLines, resultTable } from "../../tools/mutants/outcome";
 
 const root = findProjectRoot(path.join(__dirname));
@@ -16,6 +19,27 @@ test("the repository's mutant list is valid: unique names, known kinds, at least
   for (const [claim, n] of perClaim) assert.ok(n >= 2, `only ${n} mutant for "${claim}"`);
   for (let c = 1; c <= 11; c++) assert.ok(list.some((m) => m.chapters[0] === String(c).padStart(2, "0")), `chapter ${c} has no mutant`);
   assert.ok(list.every((m) => m.reason.length > 10 && m.claim.length > 10));
+});
+
+test("every mutant of the repository's list applies to the tree (its find text is there, once or at its occurrence) and its sections exist", () => {
+  // a chapter or library change that moves a target must update the list: a stale target tests nothing
+  for (const m of loadMutants(root)) {
+    if (m.pending) continue;
+    const { result } = checkTarget(root, m);
+    assert.ok(result.ok, `${m.name}: ${result.ok ? "" : result.why}`);
+    if (m.sections) {
+      const nb = resolveFile(root, `notebooks/${m.chapters[0]}-*.ipynb`);
+      assert.ok(nb, `${m.name}: no chapter ${m.chapters[0]}`);
+      assert.doesNotThrow(() => selectSections(readNotebook(path.join(root, nb!)), m.sections!), `${m.name}: sections ${m.sections.join(", ")}`);
+    }
+  }
+});
+
+test("a mutant with sections runs only those of its claim's chapter, the other chapters whole, each against its own baseline key", () => {
+  const m = { name: "05-x", chapters: ["05", "08"], claim: "c", kind: "constant" as const, reason: "r", file: "src/a.ts", find: "a", replace: "b", sections: [2, 4] };
+  assert.deepEqual(mutantRuns(m), [{ chapter: "05", sections: [2, 4] }, { chapter: "08", sections: [] }]);
+  assert.deepEqual(mutantRuns(m).map((r) => runKey(r.chapter, r.sections)), ["05§2,4", "08"]);
+  assert.throws(() => parseMutants(JSON.stringify({ mutants: [{ ...m, sections: [0] }] })), /sections must list/);
 });
 
 test("parseMutants reports every problem of a bad list", () => {

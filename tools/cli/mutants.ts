@@ -16,7 +16,7 @@ import * as path from "path";
 import { projectRoot } from "../project/paths";
 import { Mutant, Size, checkTarget, loadMutants } from "../mutants/list";
 import { ChapterRun, MutantResult, resultTable } from "../mutants/outcome";
-import { Workspace, gitState, machine, makeWorkspace, runChapters, runMutant } from "../mutants/harness";
+import { Workspace, gitState, machine, makeWorkspace, mutantRuns, runChapters, runKey, runMutant } from "../mutants/harness";
 
 const USAGE = `usage: npm run mutants -- [options]
 
@@ -101,6 +101,9 @@ async function main(): Promise<number> {
     else runnable.push(m);
   }
   const chapters = [...new Set(runnable.flatMap((m) => m.chapters))].sort();
+  // the baseline runs: each chapter whole, or only the sections a mutant runs ("12§4")
+  const baseRuns = new Map<string, { chapter: string; sections: number[] }>();
+  for (const r of runnable.flatMap(mutantRuns)) baseRuns.set(runKey(r.chapter, r.sections), r);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "genlab-mutants-"));
   const jobs = Math.max(1, Math.min(a.jobs, runnable.length));
   console.error(`mutants: ${runnable.length} to run at ${a.size} size over chapters ${chapters.join(", ") || "none"}, ${jobs} workspace(s) under ${tmp}`);
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
     const record = {
       harness: "genlab mutants", size: a.size, startedAt: started.toISOString(), finishedAt, partial,
       machine: machine(), git, filters: { chapters: a.chapters, mutants: a.mutants }, jobs,
-      baseline: [...baseline.values()].map((b) => ({ chapter: b.chapter, status: b.status, seconds: b.seconds, checks: b.checks.length, failed: b.checks.filter((c) => !c.passed).map((c) => c.name), ...(b.error ? { error: b.error } : {}) })),
+      baseline: [...baseline.values()].map((b) => ({ chapter: b.chapter, ...(b.sections ? { sections: b.sections } : {}), status: b.status, seconds: b.seconds, checks: b.checks.length, failed: b.checks.filter((c) => !c.passed).map((c) => c.name), ...(b.error ? { error: b.error } : {}) })),
       summary, results,
     };
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
@@ -140,16 +143,20 @@ async function main(): Promise<number> {
       spaces.push(makeWorkspace(projectRoot, path.join(tmp, `w${j + 1}`)));
     }
     if (runnable.length) {
-      console.error(`mutants: baseline (unmutated) run of ${chapters.join(", ")} ...`);
-      // the baseline chapters are spread over the workspaces too
-      const per: string[][] = spaces.map(() => []);
-      chapters.forEach((c, i) => per[i % jobs].push(c));
-      const runs = await Promise.all(spaces.map((ws, j) => (per[j].length ? runChapters(ws, per[j], a.size, `baseline-${j + 1}`, a.timeout) : Promise.resolve([]))));
-      for (const r of runs.flat()) {
-        baseline.set(r.chapter, r);
-        const failed = r.checks.filter((c) => !c.passed);
-        console.error(`mutants: baseline ${r.chapter}: ${r.status}, ${r.checks.length} checks, ${failed.length} failed, ${r.seconds.toFixed(0)} s${r.error ? ` (${r.error})` : ""}`);
-      }
+      const keys = [...baseRuns.keys()].sort();
+      console.error(`mutants: baseline (unmutated) run of ${keys.join(", ")} ...`);
+      // the baseline runs are spread over the workspaces too, one runner call per set of sections
+      let nextBase = 0;
+      await Promise.all(spaces.map(async (ws, j) => {
+        while (nextBase < keys.length) {
+          const k = keys[nextBase++], { chapter, sections } = baseRuns.get(k)!;
+          for (const r of await runChapters(ws, [chapter], a.size, `baseline-${j + 1}-${k.replace("§", "-s").replace(/,/g, "-")}`, a.timeout, sections)) {
+            baseline.set(k, r);
+            const failed = r.checks.filter((c) => !c.passed);
+            console.error(`mutants: baseline ${k}: ${r.status}, ${r.checks.length} checks, ${failed.length} failed, ${r.seconds.toFixed(0)} s${r.error ? ` (${r.error})` : ""}`);
+          }
+        }
+      }));
     }
     let next = 0, done = 0;
     await Promise.all(spaces.map(async (ws) => {

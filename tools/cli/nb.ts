@@ -1,6 +1,6 @@
 /**
  * `npm run nb -- <notebook.ipynb>... [-p key=value]... [--out DIR] [--server URL --token T]
- *                [--timeout S] [--jobs N]`
+ *                [--timeout S] [--jobs N] [--section N]...`
  *
  * Exit codes: 0 all notebooks ran; 1 a cell failed or timed out; 2 usage or input error (nothing
  * ran); 3 no Jupyter server / kernel could start; 130 / 143 / 129 interrupted by SIGINT (Ctrl-C) /
@@ -26,6 +26,9 @@ options:
   --jobs N                run N notebooks at once, each on its own kernel (default 1)
   --kernel NAME           kernel name (default: the notebook's kernelspec, else tslab)
   --allow-errors          record a failing cell and go on (the run still ends ok)
+  --section N             run only numbered section N ("## N · ..."), with the set-up, the summary and the
+                          earlier cells it needs; repeatable (a part of a chapter, not the chapter: compare
+                          its numbers only with a run of the same sections)
   -h, --help              this help
 
 exit codes: 0 ok, 1 a cell failed, 2 usage/input error, 3 no server/kernel, 130/143 interrupted (SIGINT/SIGTERM)`;
@@ -40,10 +43,11 @@ interface Args {
   jobs: number;
   kernel?: string;
   allowErrors: boolean;
+  sections: number[];
 }
 
 function parseArgs(argv: string[]): Args | "help" {
-  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, allowErrors: false };
+  const a: Args = { notebooks: [], params: [], outDir: DEFAULT_OUT_DIR, timeoutSec: 600, jobs: 1, allowErrors: false, sections: [] };
   const r = new OptionReader(argv);
   for (let arg = r.next(); arg !== undefined; arg = r.next()) {
     switch (arg) {
@@ -56,6 +60,12 @@ function parseArgs(argv: string[]): Args | "help" {
       case "--jobs": a.jobs = Math.floor(r.number(1)); break;
       case "--kernel": a.kernel = r.value(); break;
       case "--allow-errors": a.allowErrors = true; break;
+      case "--section": {
+        const n = r.number(1);
+        if (!Number.isInteger(n)) throw new UsageError(`--section ${n}: a section number (1, 2, ...)`);
+        a.sections.push(n);
+        break;
+      }
       default:
         if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
         a.notebooks.push(arg);
@@ -99,7 +109,7 @@ async function main(): Promise<number> {
       const base = path.basename(file);
       if (names.has(base)) throw new NotebookInputError(`${file}: same file name as ${names.get(base)}; their executed copies would overwrite each other in ${args.outDir}`);
       names.set(base, file);
-      prepared.push(prepareNotebook(file, given));
+      prepared.push(prepareNotebook(file, given, args.sections));
     }
     // The output folder must take every copy (and never a source) before anything runs.
     checkOutputs(args.outDir, args.notebooks);

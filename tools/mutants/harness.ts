@@ -86,7 +86,7 @@ export function chapterFile(dir: string, chapter: string): string | null {
 }
 
 /** Run chapters in a workspace (one private Jupyter server, one kernel per chapter in turn). */
-export async function runChapters(ws: Workspace, chapters: string[], size: Size, label: string, timeoutSec: number): Promise<ChapterRun[]> {
+export async function runChapters(ws: Workspace, chapters: string[], size: Size, label: string, timeoutSec: number, sections: number[] = []): Promise<ChapterRun[]> {
   if (ws.stale && !build(ws)) throw new Error("the workspace's library does not compile");
   const out = path.join(ws.dir, "build", "mutants", label);
   fs.rmSync(out, { recursive: true, force: true });
@@ -94,6 +94,7 @@ export async function runChapters(ws: Workspace, chapters: string[], size: Size,
   const present = chapters.filter((_, i) => files[i]);
   const args = [path.join(ws.dir, "dist", "tools", "cli", "nb.js"), ...files.filter((f): f is string => !!f), "--out", out, "--timeout", String(timeoutSec)];
   if (size === "quick") args.push("-p", "quick=true");
+  for (const n of sections) args.push("--section", String(n));
   const env: NodeJS.ProcessEnv = { ...process.env, GENLAB_NO_CACHE: "1", GENLAB_CHECK_CONTINUE: "1", GENLAB_CACHE_DIR: path.join(ws.dir, ".cache", "results") };
   delete env.npm_lifecycle_event;
   const t0 = Date.now();
@@ -117,13 +118,36 @@ export async function runChapters(ws: Workspace, chapters: string[], size: Size,
     try { checks = checksOfNotebook(fs.readFileSync(r.output, "utf8")); } catch { /* no executed copy */ }
     const firstLine = (s: string | undefined) => (s ?? "").split("\n").find((l) => l.trim()) ?? "";
     const error = r.status === "ok" ? undefined : firstLine(r.error?.kernelError) || firstLine(r.error?.message) || r.status;
-    return { chapter, status: r.status === "ok" ? "ok" : r.status === "failed" ? "failed" : "error", seconds: r.seconds, checks, ...(error ? { error } : {}) };
+    return { chapter, ...(sections.length ? { sections } : {}), status: r.status === "ok" ? "ok" : r.status === "failed" ? "failed" : "error", seconds: r.seconds, checks, ...(error ? { error } : {}) };
   });
+}
+
+/** The baseline key of a chapter run: the chapter, and the sections when only some ran ("12§4"). */
+export function runKey(chapter: string, sections?: number[]): string {
+  return sections?.length ? `${chapter}§${sections.join(",")}` : chapter;
+}
+
+/** The chapter runs a mutant needs: its claim's chapter (only `m.sections` when given), then the others whole. */
+export function mutantRuns(m: Mutant): { chapter: string; sections: number[] }[] {
+  return m.chapters.map((chapter, i) => ({ chapter, sections: i === 0 ? m.sections ?? [] : [] }));
+}
+
+/** Run a mutant's chapters in a workspace: one runner call per distinct set of sections. */
+export async function runMutantChapters(ws: Workspace, m: Mutant, size: Size, label: string, timeoutSec: number): Promise<ChapterRun[]> {
+  const groups = new Map<string, { sections: number[]; chapters: string[] }>();
+  for (const r of mutantRuns(m)) {
+    const k = r.sections.join(",");
+    groups.set(k, { sections: r.sections, chapters: [...(groups.get(k)?.chapters ?? []), r.chapter] });
+  }
+  const out: ChapterRun[] = [];
+  let i = 0;
+  for (const g of groups.values()) out.push(...await runChapters(ws, g.chapters, size, groups.size > 1 ? `${label}-${++i}` : label, timeoutSec, g.sections));
+  return out;
 }
 
 /** Apply one mutant in a workspace, run its chapters, restore the file; judge it against the baseline. */
 export async function runMutant(ws: Workspace, m: Mutant, size: Size, baseline: Map<string, ChapterRun>, timeoutSec: number): Promise<MutantResult> {
-  const base = { name: m.name, chapters: m.chapters, claim: m.claim, kind: m.kind, size, caughtBy: [] as string[], margin: null, seconds: 0 };
+  const base = { name: m.name, chapters: m.chapters, claim: m.claim, kind: m.kind, size, ...(m.sections ? { sections: m.sections } : {}), caughtBy: [] as string[], margin: null, seconds: 0 };
   const { file, result } = checkTarget(ws.dir, m);
   if (!file || !result.ok) return { ...base, verdict: "not-applied", detail: `${m.file}: ${result.ok ? "file not found" : result.why}` };
   const abs = path.join(ws.dir, file);
@@ -136,8 +160,10 @@ export async function runMutant(ws: Workspace, m: Mutant, size: Size, baseline: 
       ws.stale = true;
       if (!build(ws)) return { ...base, verdict: "build-failed", detail: "the mutated library does not compile", seconds: (Date.now() - t0) / 1000 };
     }
-    const runs = await runChapters(ws, m.chapters, size, m.name, timeoutSec);
-    return { ...base, ...judge(runs, baseline), seconds: (Date.now() - t0) / 1000 };
+    const runs = await runMutantChapters(ws, m, size, m.name, timeoutSec);
+    const own = new Map<string, ChapterRun>();
+    for (const r of runs) { const b = baseline.get(runKey(r.chapter, r.sections)); if (b) own.set(r.chapter, b); }
+    return { ...base, ...judge(runs, own), seconds: (Date.now() - t0) / 1000 };
   } finally {
     fs.writeFileSync(abs, original);
     if (isLibrary) ws.stale = true;

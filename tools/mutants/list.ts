@@ -32,6 +32,12 @@ export interface Mutant {
   occurrence?: number;
   /** Sizes at which the chapter checks this claim (default both). */
   sizes?: Size[];
+  /**
+   * Run only these numbered sections of the claim's chapter (the first of `chapters`; the others run
+   * whole), with what they need (tools/runner/sections.ts); the baseline runs the same sections. For a
+   * mistake that can only reach one section of a long chapter.
+   */
+  sections?: number[];
   /** Set while the targeted chapter does not exist yet: listed, never run. */
   pending?: string;
 }
@@ -63,6 +69,7 @@ export function parseMutants(text: string): Mutant[] {
     if (m.occurrence !== undefined && !(Number.isInteger(m.occurrence) && m.occurrence >= 1)) problems.push(`${at}: occurrence must be a positive integer`);
     if (m.sizes !== undefined && !(Array.isArray(m.sizes) && m.sizes.length > 0 && m.sizes.every((s) => s === "quick" || s === "full"))) problems.push(`${at}: sizes must list quick and/or full`);
     if (typeof m.file === "string" && !/^(src\/.+\.ts|notebooks\/\d\d-[^/]*\.ipynb)$/.test(m.file)) problems.push(`${at}: file must be src/....ts or notebooks/NN-....ipynb`);
+    if (m.sections !== undefined && !(Array.isArray(m.sections) && m.sections.length > 0 && m.sections.every((n) => Number.isInteger(n) && n >= 1))) problems.push(`${at}: sections must list section numbers (1, 2, ...)`);
     if (m.pending !== undefined && typeof m.pending !== "string") problems.push(`${at}: pending must be a string`);
   });
   if (problems.length) throw new Error(`mutants.json is invalid:\n  ${problems.join("\n  ")}`);

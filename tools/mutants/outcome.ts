@@ -15,6 +15,8 @@ export interface CheckLine {
 /** One chapter's run, as the harness keeps it. */
 export interface ChapterRun {
   chapter: string;
+  /** The numbered sections run, when not the whole chapter. */
+  sections?: number[];
   /** ok: every cell ran; failed: a cell raised (a check on a non-number, a crash, a timeout). */
   status: "ok" | "failed" | "error";
   seconds: number;
@@ -73,6 +75,8 @@ export interface MutantResult {
   claim: string;
   kind: string;
   size: string;
+  /** The sections of the claim's chapter that ran, when not the whole chapter. */
+  sections?: number[];
   verdict: Verdict;
   /** The failing checks, "chapter: name (margin m)". */
   caughtBy: string[];
@@ -125,7 +129,8 @@ export function resultTable(results: MutantResult[]): string {
     const by = r.verdict === "caught" ? r.caughtBy[0] + (r.caughtBy.length > 1 ? ` (+${r.caughtBy.length - 1} more)` : "")
       : r.verdict === "missed" ? (r.closest ? `closest: ${r.closest}` : "") : (r.detail ?? "");
     const margin = r.margin === null ? "" : r.margin.toFixed(2);
-    return `| ${r.name} | ${r.chapters.join(", ")} | ${r.size} | ${r.verdict} | ${by.replace(/\|/g, "\\|")} | ${margin} |`;
+    const chapters = r.chapters.map((c, i) => (i === 0 && r.sections?.length ? `${c} §${r.sections.join(",")}` : c)).join(", ");
+    return `| ${r.name} | ${chapters} | ${r.size} | ${r.verdict} | ${by.replace(/\|/g, "\\|")} | ${margin} |`;
   });
   return ["| mutant | chapters | size | result | caught by (or closest check) | margin (s.e.) |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }

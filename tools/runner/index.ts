@@ -14,6 +14,7 @@ import { ExecuteOptions, PreparedNotebook, executeNotebook } from "./execute";
 import { NotebookReport, writeReport } from "./report";
 import { LocalServer, ServerInfo, serverRootFor, startServer } from "./server";
 import { checkOutputs } from "./output";
+import { selectSections } from "./sections";
 
 export * from "./nbformat";
 export * from "./params";
@@ -25,6 +26,7 @@ export { executeNotebook, chooseKernel, serverSettings, sessionPath, sourceExcer
 export { OutputCollector, UNCAUGHT_MARK, normaliseOutputs, trimKernelError } from "./collect";
 export type { ExecuteOptions, PreparedNotebook } from "./execute";
 export { lintNotebook, lintFile } from "./lint";
+export { selectSections, sectionNumbers } from "./sections";
 export type { LintViolation } from "./lint";
 
 /** Default folder for executed copies and report.json (relative to the current directory). */
@@ -32,10 +34,11 @@ export const DEFAULT_OUT_DIR = path.join("build", "notebooks");
 
 /**
  * Read, validate and parameterize a notebook without running anything. `given` are values from
- * the command line (GivenParam) or plain typed values (API). Throws NotebookInputError.
+ * the command line (GivenParam) or plain typed values (API). `sections`: run only these numbered
+ * sections (with what they need; tools/runner/sections.ts). Throws NotebookInputError.
  */
-export function prepareNotebook(file: string, given: Record<string, GivenParam> | Record<string, unknown> = {}): PreparedNotebook {
-  const nb = readNotebook(file);
+export function prepareNotebook(file: string, given: Record<string, GivenParam> | Record<string, unknown> = {}, sections?: number[]): PreparedNotebook {
+  const nb = sections?.length ? selectSections(readNotebook(file), sections, file) : readNotebook(file);
   const g = Object.values(given).every((v) => typeof v === "object" && v !== null && "raw" in (v as object) && "fromPlainText" in (v as object))
     ? (given as Record<string, GivenParam>)
     : givenFromValues(given);
