@@ -25,6 +25,7 @@ import {
 import { BookChapter, writeBook } from "../book/build";
 import { exportFigures } from "../book/figures";
 import { buildReference } from "../reference/typedoc";
+import { OptionReader, UsageError } from "./options";
 
 interface BookArgs { quick: boolean; outDir: string; timeoutSec: number; jobs: number; from: string | null; chapters: string[]; api: boolean; figures: string | null }
 
@@ -33,29 +34,18 @@ function parseArgs(argv: string[]): BookArgs {
     quick: false, outDir: path.join(projectRoot, "build", "book"), timeoutSec: 600,
     jobs: Math.max(1, os.availableParallelism?.() ?? os.cpus().length), from: null, chapters: [], api: true, figures: null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new NotebookInputError(`${arg} needs a value`);
-      return v;
-    };
+  const r = new OptionReader(argv);
+  for (let arg = r.next(); arg !== undefined; arg = r.next()) {
     if (arg === "--quick") a.quick = true;
-    else if (arg === "--out") a.outDir = path.resolve(value());
-    else if (arg === "--from") a.from = path.resolve(value());
+    else if (arg === "--out") a.outDir = path.resolve(r.value());
+    else if (arg === "--from") a.from = path.resolve(r.value());
     else if (arg === "--no-api") a.api = false;
     else if (arg === "--figures") a.figures = path.join(projectRoot, "build", "figures");
-    else if (arg === "--figures-out") a.figures = path.resolve(value());
-    else if (arg === "--jobs") {
-      const v = value();
-      a.jobs = Number(v);
-      if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new NotebookInputError(`--jobs ${v}: expected a whole number >= 1`);
-    } else if (arg === "--timeout") {
-      const v = value();
-      a.timeoutSec = Number(v);
-      if (!Number.isFinite(a.timeoutSec) || a.timeoutSec < 0) throw new NotebookInputError(`--timeout ${v}: expected seconds >= 0 (0 = none)`);
-    } else if (arg.endsWith(".ipynb")) a.chapters.push(path.resolve(arg));
-    else throw new NotebookInputError(`unknown argument ${arg} (usage: npm run book -- [--quick] [--out DIR] [--jobs N] [--timeout S] [--from DIR] [--no-api] [--figures | --figures-out DIR] [chapters.ipynb...])`);
+    else if (arg === "--figures-out") a.figures = path.resolve(r.value());
+    else if (arg === "--jobs") a.jobs = r.integer(1);
+    else if (arg === "--timeout") a.timeoutSec = r.number(0);
+    else if (arg.endsWith(".ipynb")) a.chapters.push(path.resolve(arg));
+    else throw new UsageError(`unknown argument ${arg} (usage: npm run book -- [--quick] [--out DIR] [--jobs N] [--timeout S] [--from DIR] [--no-api] [--figures | --figures-out DIR] [chapters.ipynb...])`);
   }
   if (a.chapters.length === 0) {
     const dir = path.join(projectRoot, "notebooks");
@@ -176,7 +166,7 @@ async function main(): Promise<number> {
     checkOutputs(nbDirOf(args), args.chapters);
     rootDir = serverRootFor(args.chapters);
   } catch (e) {
-    if (e instanceof NotebookInputError) { console.error(`book: ${e.message}`); return 2; }
+    if (e instanceof NotebookInputError || e instanceof UsageError) { console.error(`book: ${e.message}`); return 2; }
     throw e;
   }
   let chapters: BookChapter[];

@@ -16,6 +16,7 @@ import * as path from "path";
 import { projectRoot } from "../project/paths";
 import { Mutant, Size, checkTarget, loadMutants } from "../mutants/list";
 import { ChapterRun, MutantResult, resultTable } from "../mutants/outcome";
+import { OptionReader, UsageError } from "./options";
 import { Workspace, gitState, machine, makeWorkspace, mutantRuns, runChapters, runKey, runMutant } from "../mutants/harness";
 
 const USAGE = `usage: npm run mutants -- [options]
@@ -35,25 +36,20 @@ interface Args { size: Size; chapters: string[]; mutants: string[]; jobs: number
 
 function parseArgs(argv: string[]): Args | "help" {
   const a: Args = { size: "quick", chapters: [], mutants: [], jobs: 1, timeout: 900, list: false, checkTargets: false, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  const r = new OptionReader(argv);
+  for (let flag = r.next(); flag !== undefined; flag = r.next()) {
     switch (flag) {
       case "-h": case "--help": return "help";
-      case "--size": { const s = value(); if (s !== "quick" && s !== "full") throw new Error(`--size ${s}: quick or full`); a.size = s; break; }
-      case "--chapter": { const c = value().padStart(2, "0"); if (!/^\d\d$/.test(c)) throw new Error(`--chapter ${c}: a chapter number`); a.chapters.push(c); break; }
-      case "--mutant": a.mutants.push(value()); break;
-      case "--jobs": { const n = Number(value()); if (!(Number.isInteger(n) && n >= 1)) throw new Error("--jobs: a positive integer"); a.jobs = n; break; }
-      case "--timeout": { const n = Number(value()); if (!(n > 0)) throw new Error("--timeout: seconds > 0"); a.timeout = n; break; }
-      case "--out": a.out = value(); break;
+      case "--size": { const s = r.value(); if (s !== "quick" && s !== "full") throw new UsageError(`--size ${s}: quick or full`); a.size = s; break; }
+      case "--chapter": { const c = r.value().padStart(2, "0"); if (!/^\d\d$/.test(c)) throw new UsageError(`--chapter ${c}: a chapter number`); a.chapters.push(c); break; }
+      case "--mutant": a.mutants.push(r.value()); break;
+      case "--jobs": a.jobs = r.integer(1); break;
+      case "--timeout": { const n = r.number(0); if (n === 0) throw new UsageError("--timeout: seconds > 0"); a.timeout = n; break; }
+      case "--out": a.out = r.value(); break;
       case "--list": a.list = true; break;
       case "--check-targets": a.checkTargets = true; break;
       case "--keep": a.keep = true; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
+      default: throw new UsageError(`unknown argument ${flag}`);
     }
   }
   return a;

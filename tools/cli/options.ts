@@ -1,5 +1,5 @@
 /**
- * The command-line option reader the CLIs share (`npm run nb`, `npm run sweep`, `npm run workshop`): walks the arguments,
+ * The command-line option reader the CLIs share (`npm run nb`, `sweep`, `workshop`, `book`, `mutants`): walks the arguments,
  * splits `--opt=value` into its name and value, takes the next argument as the value of `--opt
  * value`, and reads numbers with a lower bound. A mistake throws `UsageError`, which each CLI prints
  * with its usage text and exit code 2.
