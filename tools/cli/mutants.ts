@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   const order = new Map(chosen.map((m, i) => [m.name, i]));
   const save = (partial: boolean): { md: string } => {
     results.sort((x, y) => order.get(x.name)! - order.get(y.name)!);
-    const summary = `${count("caught")} caught, ${count("crashed")} crashed (detected without a check), ${count("build-failed")} did not compile, ${count("missed")} missed, ${count("not-applied")} not applied, ${count("baseline-failed")} with a failing baseline, ${count("skipped")} skipped (claim not checked at this size), ${count("pending")} pending${partial ? ` (partial: ${results.length} of ${chosen.length})` : ""}`;
+    const summary = `${count("caught")} caught, ${count("crashed")} crashed (detected without a check), ${count("build-failed")} did not compile, ${count("missed")} missed, ${count("below-resolution")} below the chapter's stated resolution, ${count("not-applied")} not applied, ${count("baseline-failed")} with a failing baseline, ${count("skipped")} skipped (claim not checked at this size), ${count("pending")} pending${partial ? ` (partial: ${results.length} of ${chosen.length})` : ""}`;
     const finishedAt = new Date().toISOString();
     const record = {
       harness: "genlab mutants", size: a.size, startedAt: started.toISOString(), finishedAt, partial,

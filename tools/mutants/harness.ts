@@ -163,7 +163,9 @@ export async function runMutant(ws: Workspace, m: Mutant, size: Size, baseline: 
     const runs = await runMutantChapters(ws, m, size, m.name, timeoutSec);
     const own = new Map<string, ChapterRun>();
     for (const r of runs) { const b = baseline.get(runKey(r.chapter, r.sections)); if (b) own.set(r.chapter, b); }
-    return { ...base, ...judge(runs, own), seconds: (Date.now() - t0) / 1000 };
+    const verdict = judge(runs, own);
+    if (verdict.verdict === "missed" && m.resolution) return { ...base, ...verdict, verdict: "below-resolution", detail: m.resolution, seconds: (Date.now() - t0) / 1000 };
+    return { ...base, ...verdict, seconds: (Date.now() - t0) / 1000 };
   } finally {
     fs.writeFileSync(abs, original);
     if (isLibrary) ws.stale = true;

@@ -38,6 +38,11 @@ export interface Mutant {
    * mistake that can only reach one section of a long chapter.
    */
   sections?: number[];
+  /**
+   * The chapter states that its measurement cannot resolve this mistake (and how far it is): the mutant
+   * still runs, and a miss is reported as `below-resolution`, not as a miss. One line, with the numbers.
+   */
+  resolution?: string;
   /** Set while the targeted chapter does not exist yet: listed, never run. */
   pending?: string;
 }
@@ -70,6 +75,7 @@ export function parseMutants(text: string): Mutant[] {
     if (m.sizes !== undefined && !(Array.isArray(m.sizes) && m.sizes.length > 0 && m.sizes.every((s) => s === "quick" || s === "full"))) problems.push(`${at}: sizes must list quick and/or full`);
     if (typeof m.file === "string" && !/^(src\/.+\.ts|notebooks\/\d\d-[^/]*\.ipynb)$/.test(m.file)) problems.push(`${at}: file must be src/....ts or notebooks/NN-....ipynb`);
     if (m.sections !== undefined && !(Array.isArray(m.sections) && m.sections.length > 0 && m.sections.every((n) => Number.isInteger(n) && n >= 1))) problems.push(`${at}: sections must list section numbers (1, 2, ...)`);
+    if (m.resolution !== undefined && (typeof m.resolution !== "string" || m.resolution.length < 10)) problems.push(`${at}: resolution must say, in a line, what the chapter can resolve`);
     if (m.pending !== undefined && typeof m.pending !== "string") problems.push(`${at}: pending must be a string`);
   });
   if (problems.length) throw new Error(`mutants.json is invalid:\n  ${problems.join("\n  ")}`);

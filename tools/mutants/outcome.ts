@@ -62,6 +62,7 @@ export function checksOfNotebook(json: string): CheckLine[] {
 export type Verdict =
   | "caught"          // a check that passed in the baseline failed (or a check raised on a non-number)
   | "missed"          // every check passed and the chapter ran to the end
+  | "below-resolution" // missed, and the chapter states that its measurement cannot resolve this mistake (the list's `resolution`)
   | "crashed"         // no check failed, but the chapter stopped with another error (detected, not by a check)
   | "not-applied"     // the target text is not in the tree (the code moved on: update the mutant)
   | "build-failed"    // the mutated library did not compile (detected by the compiler)
@@ -127,7 +128,8 @@ export function judge(runs: ChapterRun[], baseline: Map<string, ChapterRun>): Pi
 export function resultTable(results: MutantResult[]): string {
   const rows = results.map((r) => {
     const by = r.verdict === "caught" ? r.caughtBy[0] + (r.caughtBy.length > 1 ? ` (+${r.caughtBy.length - 1} more)` : "")
-      : r.verdict === "missed" ? (r.closest ? `closest: ${r.closest}` : "") : (r.detail ?? "");
+      : r.verdict === "missed" ? (r.closest ? `closest: ${r.closest}` : "")
+      : r.verdict === "below-resolution" ? `closest: ${r.closest ?? "none"}; stated: ${r.detail ?? ""}` : (r.detail ?? "");
     const margin = r.margin === null ? "" : r.margin.toFixed(2);
     const chapters = r.chapters.map((c, i) => (i === 0 && r.sections?.length ? `${c} §${r.sections.join(",")}` : c)).join(", ");
     return `| ${r.name} | ${chapters} | ${r.size} | ${r.verdict} | ${by.replace(/\|/g, "\\|")} | ${margin} |`;
