@@ -26,6 +26,13 @@ export interface BiasVariancePoint {
    */
   testRuns: number[];
   trainRuns: number[];
+  /**
+   * Per training set (same order): the mean squared label noise (1/n)‖ε‖² that set was drawn with,
+   * the same at every degree. Its expectation is exactly σ², so it is a control variate for the
+   * training error: trainRuns[t] − (1 − (k+1)/n)·noiseRuns[t] keeps the training error's mean offset
+   * from σ²(1 − (k+1)/n) and loses most of its noise-to-noise scatter.
+   */
+  noiseRuns: number[];
 }
 
 /**
@@ -50,9 +57,11 @@ export function biasVarianceCurve(opts: {
   const gf = Float64Array.from(gx, opts.target);
   const sets = opts.rng.forks("trial", opts.trials).map((r) => {
     const x = r.uniforms(opts.n, -1, 1);
-    const y = Float64Array.from(x, (v) => opts.target(v) + opts.sigma * r.normal());
-    return { x, y };
+    const eps = Float64Array.from(x, () => opts.sigma * r.normal());
+    const y = Float64Array.from(x, (v, i) => opts.target(v) + eps[i]);
+    return { x, y, noise: mse(eps, new Float64Array(opts.n)) };
   });
+  const noiseRuns = sets.map((s) => s.noise);
   return opts.degrees.map((degree, di) => {
     const Phi = legendreFeatures(gx, degree);
     const mean = new Float64Array(m), sq = new Float64Array(m);
@@ -80,6 +89,6 @@ export function biasVarianceCurve(opts: {
     bias2 /= m;
     variance /= m;
     opts.onProgress?.({ done: di + 1, total: opts.degrees.length, label: "polynomial degrees" });
-    return { degree, bias2, variance, testMse: bias2 + variance, trainMse: mean_(trainRuns), testRuns, trainRuns };
+    return { degree, bias2, variance, testMse: bias2 + variance, trainMse: mean_(trainRuns), testRuns, trainRuns, noiseRuns };
   });
 }

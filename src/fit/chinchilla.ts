@@ -195,6 +195,8 @@ export interface ChinchillaBootstrap {
   ci: Record<keyof ChinchillaLaw, [number, number]>;
   se: Record<keyof ChinchillaLaw, number>;
   level: number;
+  /** The runs of every resample, as indices into the fitted runs (same order as `draws`): what each draw was fitted to. */
+  samples: number[][];
 }
 
 /**
@@ -216,14 +218,16 @@ export function bootstrapChinchilla(
     groups.push(...byKey.values());
   } else runs.forEach((_, i) => groups.push([i]));
   const warm = fit.optima.map((o) => o.theta);
+  const samples: number[][] = [];
   const draws = bootstrapDraws((r) => {
-    let sample: ScalingRun[] = [];
+    let idx: number[] = [];
     // a resample with fewer than 5 runs cannot be fitted: draw again from the same resample's stream
-    while (sample.length < 5) {
-      sample = [];
-      for (const j of resampleIndices(r, groups.length)) for (const i of groups[j]) sample.push(runs[i]);
+    while (idx.length < 5) {
+      idx = [];
+      for (const j of resampleIndices(r, groups.length)) for (const i of groups[j]) idx.push(i);
     }
-    return fitChinchilla(sample, { ...opts, starts: warm, startsOnly: true }).law;
+    samples.push(idx);
+    return fitChinchilla(idx.map((i) => runs[i]), { ...opts, starts: warm, startsOnly: true }).law;
   }, { rng: opts.rng, B, label: "resample", onProgress: opts.onProgress, progressLabel: "bootstrap refits" });
   const keys: (keyof ChinchillaLaw)[] = ["E", "A", "B", "alpha", "beta"];
   const ci = {} as Record<keyof ChinchillaLaw, [number, number]>, se = {} as Record<keyof ChinchillaLaw, number>;
@@ -232,7 +236,64 @@ export function bootstrapChinchilla(
     ci[key] = iv.ci;
     se[key] = iv.se;
   }
-  return { fit, draws, ci, se, level };
+  return { fit, draws, ci, se, level, samples };
+}
+
+/** The parameters of a Chinchilla law, in the order the lab reports them. */
+const LAW_KEYS: (keyof ChinchillaLaw)[] = ["E", "A", "B", "alpha", "beta"];
+
+/**
+ * Restart L-BFGS from `law` on the SUMMED Huber objective of `runs` (whatever reduction the fit used)
+ * with a tight tolerance (`gtol`, default 1e-12 on the largest gradient component; no relative-decrease
+ * stop) and return where it ends. At a converged optimum it does not move; a fit that an optimizer's
+ * tolerance stopped early moves on towards the optimum.
+ */
+export function polishChinchilla(runs: readonly ScalingRun[], law: ChinchillaLaw, opts: { delta?: number; gtol?: number; maxIter?: number } = {}): ChinchillaLaw {
+  validateRuns(runs);
+  const t = thetaOfLaw(law);
+  const r = lbfgs(huberObjective(runs, opts.delta ?? CHINCHILLA_HUBER_DELTA, "sum"), [t.a, t.b, t.e, t.alpha, t.beta],
+    { gtol: opts.gtol ?? 1e-12, ftol: 0, maxIter: opts.maxIter ?? 2000 });
+  return thetaToLaw(vecToTheta(r.x));
+}
+
+/** How far a bootstrapped fit and its refits were from stationary: see `chinchillaStationarity`. */
+export interface ChinchillaStationarity {
+  /** Per parameter: |polished − fitted| / bootstrap s.e. for the fit on all runs. */
+  fit: Record<keyof ChinchillaLaw, number>;
+  /** Per parameter: the largest |polished − fitted| / bootstrap s.e. over the bootstrap draws, each on its own resample. */
+  draws: Record<keyof ChinchillaLaw, number>;
+  /** The largest of all the above. */
+  worst: number;
+  /** The polishing restart's gradient tolerance. */
+  gtol: number;
+}
+
+/**
+ * A stationarity test of an approach-3 bootstrap: the fit on all runs and every bootstrap draw (on
+ * its own resample, `boot.samples`) are polished by `polishChinchilla`, and each parameter's move is
+ * measured in its bootstrap standard error. An optimizer stopped early by its tolerance (e.g. L-BFGS
+ * on averaged instead of summed losses, where the relative-decrease stop triggers first) leaves the
+ * draws near their warm starts: the moves are then a sizeable fraction of the s.e., and the s.e.
+ * itself is too small. A converged fit moves by rounding error. The moves are numerical, not
+ * statistical: an optimizer error of ε s.e. in each draw widens the s.e. by a factor about √(1 + ε²).
+ */
+export function chinchillaStationarity(runs: readonly ScalingRun[], boot: ChinchillaBootstrap, opts: { delta?: number; gtol?: number; maxIter?: number } = {}): ChinchillaStationarity {
+  if (!boot.samples || boot.samples.length !== boot.draws.length) throw new RangeError("chinchillaStationarity: the bootstrap has no resamples recorded (samples); refit it with bootstrapChinchilla");
+  const moves = (law: ChinchillaLaw, sample: readonly ScalingRun[]) => {
+    const p = polishChinchilla(sample, law, opts);
+    const out = {} as Record<keyof ChinchillaLaw, number>;
+    for (const k of LAW_KEYS) out[k] = Math.abs(p[k] - law[k]) / boot.se[k];
+    return out;
+  };
+  const fitMove = moves(boot.fit.law, runs);
+  const drawMove = {} as Record<keyof ChinchillaLaw, number>;
+  for (const k of LAW_KEYS) drawMove[k] = 0;
+  boot.draws.forEach((law, b) => {
+    const m = moves(law, boot.samples[b].map((i) => runs[i]));
+    for (const k of LAW_KEYS) drawMove[k] = Math.max(drawMove[k], m[k]);
+  });
+  const worst = Math.max(...LAW_KEYS.map((k) => Math.max(fitMove[k], drawMove[k])));
+  return { fit: fitMove, draws: drawMove, worst, gtol: opts.gtol ?? 1e-12 };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/random";
-import { approach2Exponent, bootstrapChinchilla, bootstrapStatistic, fitChinchilla, huberObjective, isoflopMinimum, ScalingRun } from "../../src/fit/chinchilla";
+import { approach2Exponent, bootstrapChinchilla, bootstrapStatistic, chinchillaStationarity, fitChinchilla, huberObjective, isoflopMinimum, polishChinchilla, ScalingRun } from "../../src/fit/chinchilla";
 import { chinchillaLoss, computeOptimal, isoflopProfile } from "../../src/theory/scalingLaws";
 import { chinchilla as published } from "../../src/theory/publishedLaws";
 
@@ -87,4 +87,20 @@ test("IsoFLOP minimum of an exact parabola, and approach 2's exponent on the law
   });
   const a2 = approach2Exponent(minima);
   assert.ok(Math.abs(a2.a - truth.beta / (truth.alpha + truth.beta)) < 1e-4, `approach 2: a ${a2.a}`);
+});
+
+test("stationarity: a bootstrap on summed losses does not move when polished; one on averaged losses (L-BFGS stopped early) does", () => {
+  const runs = synthetic(new Rng(5), 0.005);
+  const summed = bootstrapChinchilla(runs, { grid: smallGrid, rng: new Rng(6), B: 20 });
+  assert.equal(summed.samples.length, 20);
+  for (const s of summed.samples) assert.equal(s.length, runs.length);
+  const still = chinchillaStationarity(runs, summed);
+  assert.ok(still.worst < 1e-3, `summed: worst move ${still.worst} s.e.`);
+  const averaged = bootstrapChinchilla(runs, { grid: smallGrid, rng: new Rng(6), B: 20, reduce: "mean" });
+  const moved = chinchillaStationarity(runs, averaged);
+  assert.ok(moved.worst > 0.1, `averaged: worst move ${moved.worst} s.e.`);
+  // polishing a converged optimum returns it
+  const p = polishChinchilla(runs, summed.fit.law);
+  for (const k of ["alpha", "beta"] as const) assert.ok(Math.abs(p[k] - summed.fit.law[k]) < 1e-6 * summed.se[k]);
+  assert.throws(() => chinchillaStationarity(runs, { ...summed, samples: [] }), /samples/);
 });

@@ -42,6 +42,21 @@ test("bias-variance curve: bias falls and variance rises with degree; test = bia
   }
 });
 
+test("bias-variance curve: each set's noise power averages to σ², and as a control variate it keeps the training error's mean and cuts its scatter", () => {
+  const sigma = 0.3, n = 40;
+  const pts = biasVarianceCurve({ target: targets1D.sine, n, sigma, degrees: [8], trials: 400, rng: new Rng(7) });
+  const p = pts[0], line = sigma * sigma * (1 - 9 / n);
+  assert.equal(p.noiseRuns.length, 400);
+  assert.ok(Math.abs(mean(p.noiseRuns) - sigma * sigma) < 4 * stderr(p.noiseRuns), `noise power ${mean(p.noiseRuns)}`);
+  const plain = p.trainRuns.map((v) => v - line);
+  const controlled = p.trainRuns.map((v, t) => v - line * p.noiseRuns[t] / (sigma * sigma));
+  assert.ok(Math.abs(mean(controlled)) < 4 * stderr(controlled), `controlled ${mean(controlled)} ± ${stderr(controlled)}`);
+  assert.ok(stderr(controlled) < 0.6 * stderr(plain), `s.e. ${stderr(controlled)} vs ${stderr(plain)}`);
+  // deterministic in its generator
+  const again = biasVarianceCurve({ target: targets1D.sine, n, sigma, degrees: [8], trials: 400, rng: new Rng(7) });
+  assert.deepEqual(again[0].trainRuns, p.trainRuns);
+});
+
 test("spikes + bath: the Wishart shortcut matches the explicit design within 4 combined standard errors; interpolators fit exactly", async () => {
   const c = explicitVersusWishart({ n: 30, spikes: [1, 1], beta: [0.8, -0.6], D: 60, bathVar: 0.05, sigma: 0.5, reps: 300, rng: new Rng(5) });
   assert.ok(Math.abs(c.wishart.mean - c.explicit.mean) < 4 * Math.hypot(c.wishart.se, c.explicit.se), JSON.stringify(c));
