@@ -5,8 +5,8 @@
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { gaussianInputs, linearLabels, linearTeacher } from "../data/gaussian";
-import { ridgeFit } from "../models/linear";
-import { summarize } from "../stats/descriptive";
+import { ridgeFit, ridgePath } from "../models/linear";
+import { mean, stderr, summarize } from "../stats/descriptive";
 
 /**
  * Excess risk ||w - beta||^2 of ridge (ridgeFit's convention) or ridgeless regression: n samples in
@@ -26,6 +26,80 @@ export function isotropicRiskTrials(opts: { n: number; p: number; r2: number; si
     out[t] = e;
   });
   return out;
+}
+
+/**
+ * `isotropicRiskTrials` at several penalties on the same draws (common random numbers): the same
+ * teacher, inputs and noise as `isotropicRiskTrials` with the same `rng` (trial t draws from
+ * `rng.fork("trial t")` in the same order), fitted once per penalty with `models.ridgePath`. Entry j
+ * holds the excess risk ||w - beta||^2 at `ridges[j]` in every trial, so risks at two penalties can be
+ * compared trial by trial (paired differences), with far less noise than independent draws give.
+ */
+export function isotropicRiskPathTrials(opts: { n: number; p: number; r2: number; sigma: number; ridges: number[]; trials: number; rng: Rng }): Float64Array[] {
+  if (!opts.ridges.length) throw new RangeError("isotropicRiskPathTrials: give at least one ridge");
+  const out = opts.ridges.map(() => new Float64Array(opts.trials));
+  const spec = new Float64Array(opts.p).fill(1);
+  opts.rng.forks("trial", opts.trials).forEach((r, t) => {
+    const teacher = linearTeacher(opts.p, { r2: opts.r2, sigma: opts.sigma }, r);
+    const X = gaussianInputs(opts.n, spec, r);
+    const y = linearLabels(X, teacher, r);
+    ridgePath(X, y, opts.ridges).forEach((coef, j) => {
+      let e = 0;
+      for (let i = 0; i < opts.p; i++) e += (coef[i] - teacher.beta[i]) ** 2;
+      out[j][t] = e;
+    });
+  });
+  return out;
+}
+
+/** The risk around a chosen penalty at one gamma: the same draws at `factors[j]` times that penalty. */
+export interface RidgeNeighbourhood {
+  gamma: number;
+  /** The chosen penalty ridge(gamma) (factor 1). */
+  ridge: number;
+  /** The factors and the penalties they give, factors[j] * ridge. */
+  factors: number[];
+  ridges: number[];
+  /** runs[j][t]: the excess risk at ridges[j] in trial t (the same draws for every j). */
+  runs: number[][];
+  /** The risk curve at each penalty: mean, standard error and median over the trials. */
+  points: RiskCurvePoint[];
+}
+
+/**
+ * At each gamma (p = round(gamma n)), the excess risk at the penalties factor * ridge(gamma) on the same
+ * draws, point i from `rng.fork("gamma i")` like `isotropicRiskCurve`: with the factor 1 included, its
+ * points are those of `isotropicRiskCurve` with the same options (up to the round-off of the solver).
+ * Use `neighbourDifference` for the paired difference of two penalties.
+ */
+export function isotropicRiskAround(opts: {
+  n: number;
+  gammas: number[];
+  r2: number;
+  sigma: number;
+  trials: number;
+  ridge: (gamma: number) => number;
+  factors: number[];
+  rng: Rng;
+}): RidgeNeighbourhood[] {
+  return opts.gammas.map((gamma, i) => {
+    const ridge = opts.ridge(gamma);
+    const ridges = opts.factors.map((f) => f * ridge);
+    const runs = isotropicRiskPathTrials({ n: opts.n, p: Math.round(gamma * opts.n), r2: opts.r2, sigma: opts.sigma, ridges, trials: opts.trials, rng: opts.rng.fork(`gamma ${i}`) });
+    const points = runs.map((r) => { const s = summarize(r); return { gamma, mean: s.mean, se: s.se, median: s.median }; });
+    return { gamma, ridge, factors: [...opts.factors], ridges, runs: runs.map((r) => Array.from(r)), points };
+  });
+}
+
+/**
+ * The paired difference risk(factor a) - risk(factor b) over the trials of one neighbourhood: its mean
+ * and standard error (trial by trial, so the draws' common part cancels), and the number of trials.
+ */
+export function neighbourDifference(h: RidgeNeighbourhood, a: number, b: number): { mean: number; se: number; trials: number } {
+  const ia = h.factors.indexOf(a), ib = h.factors.indexOf(b);
+  if (ia < 0 || ib < 0) throw new RangeError(`neighbourDifference: factors ${a} and ${b} must both be among ${h.factors.join(", ")}`);
+  const d = h.runs[ia].map((v, t) => v - h.runs[ib][t]);
+  return { mean: mean(d), se: stderr(d), trials: d.length };
 }
 
 /** The excess risk at one aspect ratio gamma = p / n over many trials: mean, standard error and median. */

@@ -46,3 +46,35 @@ export function bootstrapLimit(x: ArrayLike<number>, rows: ArrayLike<number>[], 
   const iv = bootstrapUnits(rows, (pick) => fitLimit(x, meanOf(pick), opts.p).c, { rng: opts.rng, B: opts.B ?? 500, streams: "sequential", level: opts.level });
   return { fit, se: iv.se, ci: iv.ci };
 }
+
+/** `richardsonLimit`'s result: the limit from the two largest sizes and an estimate of its remainder. */
+export interface RichardsonLimit {
+  /** y(infinity) from the line in x^-p through the two largest sizes. */
+  limit: number;
+  /** The same from the two smallest sizes (a coarser extrapolation). */
+  coarser: number;
+  /**
+   * |limit - coarser|: how much the extrapolation moved between the two pairs. When the next
+   * correction falls faster than x^-p (e.g. like x^-2p), this exceeds the remainder of `limit` by a
+   * wide factor: an allowance for that remainder, a drift, not an uncertainty.
+   */
+  change: number;
+}
+
+/**
+ * Richardson extrapolation of a deterministic quantity computed at three sizes x0 < x1 < x2 with a
+ * leading correction of order x^-p: the line y = c + b x^-p through (x1, y1) and (x2, y2) gives the
+ * limit, the line through (x0, y0) and (x1, y1) a coarser one, and their difference says how far the
+ * extrapolation still moves. For x = 10^5 and 10^6 and p = 1 the limit is y2 - (y1 - y2) / 9.
+ */
+export function richardsonLimit(x: readonly [number, number, number], y: readonly [number, number, number], p = 1): RichardsonLimit {
+  if (!(x[0] > 0 && x[0] < x[1] && x[1] < x[2])) throw new RangeError(`richardsonLimit: give sizes 0 < x0 < x1 < x2, got ${x.join(", ")}`);
+  if (!y.every((v) => Number.isFinite(v))) throw new RangeError(`richardsonLimit: the values must be finite, got ${y.join(", ")}`);
+  if (!(p > 0)) throw new RangeError(`richardsonLimit: p must be > 0, got ${p}`);
+  const through = (i: number) => {
+    const u = x[i] ** -p, v = x[i + 1] ** -p;
+    return y[i + 1] - ((y[i] - y[i + 1]) * v) / (u - v);
+  };
+  const limit = through(1), coarser = through(0);
+  return { limit, coarser, change: Math.abs(limit - coarser) };
+}

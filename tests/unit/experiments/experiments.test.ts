@@ -10,7 +10,8 @@ import { targets1D } from "../../../src/data/oned";
 import { ridgelessRiskFinite } from "../../../src/theory/ridgeless";
 import { mean, stderr } from "../../../src/stats";
 import { biasVarianceCurve } from "../../../src/experiments/biasVariance";
-import { isotropicRiskCurve, isotropicRiskTrials } from "../../../src/experiments/ridgeRisk";
+import { isotropicRiskAround, isotropicRiskCurve, isotropicRiskPathTrials, isotropicRiskTrials, neighbourDifference } from "../../../src/experiments/ridgeRisk";
+import { optimalRidge } from "../../../src/theory/ridgeless";
 import { explicitVersusWishart, minNormSpikesBath, spikesBathSweep } from "../../../src/experiments/benignOverfitting";
 import { epochWiseCurve, rfSweep, sampleWiseSweep } from "../../../src/experiments/doubleDescent";
 import { fitRandomFeatures, randomFeatureMap } from "../../../src/models/randomFeatures";
@@ -28,6 +29,32 @@ test("isotropic simulation agrees with the exact finite-n expectation (gamma = 0
   assert.equal(JSON.stringify(rng), before, "named forks leave the caller's generator where it was");
   assert.deepEqual(curve, isotropicRiskCurve({ n: 40, gammas: [0.5, 2], r2: 1, sigma: 0.5, trials: 20, rng: new Rng(3) }));
   assert.ok(curve[0].se > 0 && curve[0].median > 0);
+});
+
+test("ridge at several penalties on the same draws: equal to isotropicRiskTrials penalty by penalty; the risk at σ²γ/r² is below its neighbours trial-averaged", () => {
+  const o = { r2: 1, sigma: 0.5 };
+  for (const [n, p] of [[40, 20], [30, 60]]) {
+    const lam = optimalRidge(p / n, o);
+    const ridges = [lam / 2, lam, 2 * lam];
+    const path = isotropicRiskPathTrials({ n, p, ...o, ridges, trials: 200, rng: new Rng(8) });
+    ridges.forEach((ridge, j) => {
+      const one = isotropicRiskTrials({ n, p, ...o, ridge, trials: 200, rng: new Rng(8) });
+      for (let t = 0; t < 200; t++) assert.ok(Math.abs(path[j][t] - one[t]) < 1e-9 * one[t], `n=${n} p=${p} ridge ${ridge} trial ${t}`);
+    });
+    // the penalty sigma^2 p / (n r^2) is Bayes-optimal at every n: both neighbours are higher, trial-averaged, by more than 4 paired s.e.
+    const around = isotropicRiskAround({ n, gammas: [p / n], ...o, trials: 600, ridge: (g) => optimalRidge(g, o), factors: [0.5, 1, 2], rng: new Rng(9) });
+    for (const f of [0.5, 2]) {
+      const d = neighbourDifference(around[0], f, 1);
+      assert.ok(d.mean > 4 * d.se && d.trials === 600, `n=${n} p=${p} factor ${f}: ${d.mean} ± ${d.se}`);
+    }
+  }
+  // factor 1 reproduces isotropicRiskCurve's point (same forks), up to the solver's round-off
+  const a = isotropicRiskAround({ n: 40, gammas: [0.5, 2], ...o, trials: 30, ridge: () => 0.1, factors: [1, 3], rng: new Rng(2) });
+  const c = isotropicRiskCurve({ n: 40, gammas: [0.5, 2], ...o, trials: 30, ridge: 0.1, rng: new Rng(2) });
+  a.forEach((h, i) => {
+    assert.ok(Math.abs(h.points[0].mean - c[i].mean) < 1e-9 * c[i].mean && Math.abs(h.ridges[1] - 0.3) < 1e-15 && h.ridge === 0.1);
+  });
+  assert.throws(() => neighbourDifference(a[0], 1, 2), /must both be among/);
 });
 
 test("bias-variance curve: bias falls and variance rises with degree; test = bias + variance", () => {
