@@ -95,3 +95,17 @@ export function spikedTopEigenvalues(o: { n: number; p: number; spikes: number[]
   });
   return out;
 }
+
+/**
+ * The top eigenvalue of `trials` independent white real Wishart sample covariances X^T X / n (X: n x p,
+ * standard normal entries; one rng.forks("trial", trials) stream each). In Johnstone's (2001) units,
+ * (l - wishartEdge(n, p).center) / wishartEdge(n, p).scale, it is approximately Tracy-Widom (beta = 1):
+ * mean about -1.21, standard deviation about 1.27.
+ */
+export function wishartTopEigenvalues(o: { n: number; p: number; trials: number; rng: Rng }): number[] {
+  if (!(Number.isInteger(o.trials) && o.trials >= 1)) throw new RangeError(`wishartTopEigenvalues: trials must be a positive integer, got ${o.trials}`);
+  return o.rng.forks("trial", o.trials).map((r) => {
+    const ev = la.eigvalsh(la.gram(whiteData(o.n, o.p, r)));
+    return ev[o.p - 1] / o.n;
+  });
+}

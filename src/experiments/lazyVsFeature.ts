@@ -164,3 +164,54 @@ export async function lazyVsKernel(o: {
   const ev = eigvalsh(Ktrain);
   return { steps, runs, lambda: ev[ev.length - 1] / n };
 }
+
+/** One NTK-parameterized network at initialisation, from `ntkAtInitialisation`. */
+export interface InitialNtkRun {
+  width: number;
+  seed: number;
+  /**
+   * <Theta_N, Theta_inf>_F / <Theta_inf, Theta_inf>_F on the training inputs: the empirical NTK projected
+   * on the spec's infinite-width NTK. For a two-layer network Theta_N is an average of N independent
+   * units' kernels whose expectation is Theta_inf, so this projection has expectation exactly 1 at every width.
+   */
+  kernelProjection: number;
+  /**
+   * The relative weight change of the first full-batch GD step on the half-mse loss at learning rate lr:
+   * lr ||grad L|| / ||theta0||, with ||grad L||^2 = r^T Theta_N r / n^2 and r = f0(X) - y. Under NTK
+   * scaling it falls as N^-1/2 (each weight's gradient carries the readout multiplier sqrt(C_W / N)).
+   */
+  firstStepChange: number;
+}
+
+/**
+ * NTK-parameterized two-layer networks at initialisation, before any training: for each width and seed
+ * (the network drawn from rng.fork("width w").fork("seed s"), as in `changeVsWidth`, so passing the same
+ * rng gives the very networks that `changeVsWidth` trains), the empirical NTK's projection on the
+ * infinite-width NTK and the relative weight change of a first GD step at learning rate `lr`. Both test
+ * the parameterization itself, at no training cost: a multiplier off by a power of the width moves the
+ * first by a power of N and the slope of the second away from -1/2.
+ */
+export async function ntkAtInitialisation(o: { data: MatrixData; widths: number[]; seeds: number; lr: number; activation?: Activation; rng: Rng }): Promise<InitialNtkRun[]> {
+  if (!(o.lr > 0)) throw new RangeError(`ntkAtInitialisation: lr must be positive, got ${o.lr}`);
+  const X = o.data.x, n = X.rows;
+  const inf = kernelOf(twoLayerSpec({ inputDim: X.cols, width: 1, parameterization: "ntk", activation: o.activation })).ntk(X).data;
+  let infSq = 0;
+  for (const v of inf) infSq += v * v;
+  const out: InitialNtkRun[] = [];
+  for (const w of o.widths) {
+    for (let s = 0; s < o.seeds; s++) {
+      const net = await network(twoLayerSpec({ inputDim: X.cols, width: w, parameterization: "ntk", activation: o.activation }), { rng: o.rng.fork(`width ${w}`).fork(`seed ${s}`) });
+      const K = empiricalNtk(net, X).data;
+      const f0 = net.predict(X).data;
+      let theta0 = 0;
+      for (const a of net.snapshot()) for (let i = 0; i < a.length; i++) theta0 += a[i] * a[i];
+      net.dispose();
+      let dot = 0, quad = 0;
+      const r = Array.from({ length: n }, (_, i) => f0[i] - o.data.y.data[i]);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { dot += K[i * n + j] * inf[i * n + j]; quad += r[i] * K[i * n + j] * r[j]; }
+      out.push({ width: w, seed: s, kernelProjection: dot / infSq, firstStepChange: (o.lr * Math.sqrt(Math.max(0, quad))) / n / Math.sqrt(theta0) });
+    }
+    await yieldToKernel();
+  }
+  return out;
+}

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../src/random";
-import { disjointSubsetSpectra, gapRatioEnsembles, gaussianSampleSpectra, spikedTopEigenvalues } from "../../../src/experiments/dataSpectra";
+import { disjointSubsetSpectra, gapRatioEnsembles, gaussianSampleSpectra, spikedTopEigenvalues, wishartTopEigenvalues } from "../../../src/experiments/dataSpectra";
 import { mnistKernelStudy } from "../../../src/experiments/learningCurves";
 import { kernelSpectrum, laplaceKernel } from "../../../src/models/kernels";
-import { bbpTopEigenvalue } from "../../../src/theory/sampleCovariance";
+import { bbpTopEigenvalue, TRACY_WIDOM_1_MEAN, wishartEdge } from "../../../src/theory/sampleCovariance";
 import { mean, stderr } from "../../../src/stats";
 import * as la from "../../../src/linalg";
 
@@ -35,6 +35,18 @@ test("spikedTopEigenvalues: a strong spike separates where BBP puts it", () => {
   const strong = r[1].top;
   assert.ok(Math.abs(mean(strong) - bbpTopEigenvalue(4, 0.25)) < 5 * stderr(strong) + 0.05, `top ${mean(strong)} vs ${bbpTopEigenvalue(4, 0.25)}`);
   assert.ok(mean(r[1].overlap) > 0.7 && mean(r[0].overlap) < 0.2);
+});
+
+test("wishartTopEigenvalues: Tracy-Widom (beta = 1) fluctuations in Johnstone's units; reproducible, one per trial", () => {
+  const o = { n: 200, p: 60, trials: 300, rng: new Rng(8) };
+  const top = wishartTopEigenvalues(o);
+  assert.equal(top.length, 300);
+  assert.deepEqual(wishartTopEigenvalues({ ...o, trials: 3, rng: new Rng(8) }), top.slice(0, 3));
+  const e = wishartEdge(200, 60);
+  const tw = top.map((l) => (l - e.center) / e.scale);
+  // s.e. about 0.07; the beta = 2 mean (-1.77) would be 8 s.e. away
+  assert.ok(Math.abs(mean(tw) - TRACY_WIDOM_1_MEAN) < 4 * stderr(tw), `TW mean ${mean(tw)} ± ${stderr(tw)}`);
+  assert.throws(() => wishartTopEigenvalues({ ...o, trials: 0 }), /trials/);
 });
 
 test("kernelSpectrum and mnistKernelStudy: eigenvalues sum to trace/N, label power to |y|^2/N; one row per seed and variant", () => {
