@@ -10,13 +10,18 @@
  *   bestLr           the loss-minimising learning rate of a sweep, with a bootstrap over seeds
  *   transferSlope    how that learning rate moves with width (log-log slope, bootstrap over seeds)
  *   linearNoiseScales  B_simple and the Hessian-weighted B_noise of a linear least-squares model, exactly
+ *   linearSgdLosses  many independent minibatch-SGD runs of a linear least-squares model (plain JS): the
+ *                    training loss at chosen steps, to compare with the exact expected loss (theory.sgdExpectedLoss)
+ *   layerNtkTraces   each layer's share of a network's learning-rate-weighted NTK (its step in function
+ *                    space per unit learning rate), averaged over initialisations, per width
  */
+import type * as tfjs from "@tensorflow/tfjs";
 import type { Rng } from "../random";
 import type { OnProgress } from "../progress";
 import { yieldToKernel } from "../progress";
 import type { Matrix } from "../linalg/matrix";
 import type { TeacherTask } from "../data/teacherTask";
-import { network } from "../train/network";
+import { network, Network, toTensor, activationDerivativeTensor } from "../train/network";
 import { NetworkSpec, Parameterization } from "../train/spec";
 import { fit } from "../train/fit";
 import { gradientNoise } from "../train/gradientNoise";
@@ -361,4 +366,126 @@ export function linearNoiseScales(x: Matrix, y: ArrayLike<number>, w: ArrayLike<
   }
   const GG = G.reduce((s2, v) => s2 + v * v, 0), GHG = quad(G);
   return { bSimple: (m2 - GG) / GG, bNoise: (mH - GHG) / GHG };
+}
+
+/**
+ * `seeds` independent runs of plain minibatch SGD on the linear model f = x.w from w = 0, with the "mse"
+ * loss L = mean (x.w - y)^2 over the training set (x, y) (gradient 2 x (x.w - y) per example), batches of
+ * `batch` drawn without replacement within each epoch (a fresh permutation per epoch, as `train.fit`
+ * draws them), learning rate `lr`. Returns loss[s][k], the training loss of run s after `steps[k]`
+ * steps (run s uses `rng.fork(\`run ${s}\`)`). Plain JS and exact in float64: a linear model needs no
+ * tensors, so thousands of runs take seconds, enough to measure the expected loss of SGD.
+ */
+export function linearSgdLosses(o: { x: Matrix; y: ArrayLike<number>; batch: number; lr: number; steps: number[]; seeds: number; rng: Rng }): number[][] {
+  const n = o.x.rows, d = o.x.cols, B = Math.min(o.batch, n);
+  // plain copies: a notebook's arrays may sit behind a slow proxy
+  const X = Float64Array.from(o.x.data), Y = Float64Array.from(o.y);
+  if (o.y.length !== n) throw new RangeError(`linearSgdLosses: ${n} inputs but ${o.y.length} targets`);
+  if (!(Number.isInteger(B) && B >= 1)) throw new RangeError(`linearSgdLosses: batch must be a positive integer, got ${o.batch}`);
+  const want = o.steps.slice().sort((a, b) => a - b), last = want[want.length - 1] ?? 0;
+  const lossOf = (w: Float64Array): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let f = 0;
+      for (let j = 0; j < d; j++) f += X[i * d + j] * w[j];
+      s += (f - Y[i]) ** 2;
+    }
+    return s / n;
+  };
+  const out: number[][] = [];
+  for (let s = 0; s < o.seeds; s++) {
+    const rs = o.rng.fork(`run ${s}`);
+    const w = new Float64Array(d), g = new Float64Array(d);
+    const at = new Map<number, number>();
+    let perm = rs.permutation(n), pos = 0, k = 0;
+    for (let t = 0; t <= last; t++) {
+      while (k < want.length && want[k] === t) { at.set(t, lossOf(w)); k++; }
+      if (t === last) break;
+      if (pos + B > n) { perm = rs.permutation(n); pos = 0; }
+      g.fill(0);
+      for (let b = 0; b < B; b++) {
+        const i = perm[pos + b];
+        let f = 0;
+        for (let j = 0; j < d; j++) f += X[i * d + j] * w[j];
+        const r = (2 * (f - Y[i])) / B;
+        for (let j = 0; j < d; j++) g[j] += r * X[i * d + j];
+      }
+      pos += B;
+      for (let j = 0; j < d; j++) w[j] -= o.lr * g[j];
+    }
+    out.push(o.steps.map((t) => at.get(t) as number));
+  }
+  return out;
+}
+
+/**
+ * Each layer's part of one network's learning-rate-weighted NTK, averaged over the inputs' diagonal:
+ * for layer l, mean over x of s_l m_l^2 |delta^l(x)|^2 |a^(l-1)(x)|^2 + s_b m_b^2 |delta^l(x)|^2, with s the
+ * layer's SGD learning-rate scale (the terms of `train.empiricalNtk`; output 0). It is the first-order
+ * change of f(x) per unit learning rate that a gradient step on layer l makes, in function space: under
+ * muP it stays of order one at every width for every layer, which is why the best learning rate transfers.
+ */
+export function layerNtkDiagonal(net: Network, X: Matrix): number[] {
+  const tf = net.tf;
+  return tf.tidy(() => {
+    const x = toTensor(tf, X, "layerNtkDiagonal");
+    const { pre, post } = net.trace(x);
+    const n = x.shape[0], L = net.layers.length;
+    const sel = new Float32Array(n * net.spec.outputDim);
+    for (let i = 0; i < n; i++) sel[i * net.spec.outputDim] = 1;
+    let delta: tfjs.Tensor2D = tf.tensor2d(sel, [n, net.spec.outputDim]);
+    const out = new Array<number>(L).fill(0);
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = net.layers[l];
+      const dd = tf.sum(tf.square(delta), 1), aa = tf.sum(tf.square(post[l]), 1);
+      let t = tf.mul(tf.mul(dd, aa), layer.lrScale.sgd * layer.multiplier ** 2);
+      if (layer.b) t = tf.add(t, tf.mul(dd, layer.biasLrScale.sgd * layer.biasMultiplier ** 2));
+      out[l] = (tf.mean(t).dataSync() as Float32Array)[0];
+      if (l === 0) break;
+      const back = tf.mul(tf.matMul(delta, layer.W, false, true), layer.multiplier);
+      delta = tf.mul(back, activationDerivativeTensor(tf, net.spec.activation, pre[l - 1])) as tfjs.Tensor2D;
+    }
+    return out;
+  });
+}
+
+/** Each layer's learning-rate-weighted NTK diagonal (`layerNtkDiagonal`) over initialisations, per parameterization and width. */
+export interface LayerNtkStudy {
+  widths: number[];
+  parameterizations: Parameterization[];
+  /** perInit[p][w][i][l]: parameterization p, width w, initialisation i, layer l. */
+  perInit: number[][][][];
+  /** The mean over initialisations with its standard error, [p][w][l]. */
+  mean: Estimate[][][];
+}
+
+/**
+ * `layerNtkDiagonal` on the training inputs of `task` for networks of `depth` hidden layers of each
+ * width (the specs of `lrTransfer`: muP relative to `baseWidth`), `inits` initialisations each (the
+ * same rng forks as `lrTransfer`'s seeds: \`seed ${i}\` then \`width ${w}\`).
+ */
+export async function layerNtkTraces(o: { task: TeacherTask; depth: number; widths: number[]; parameterizations: Parameterization[]; baseWidth: number; inits: number; rng: Rng }): Promise<LayerNtkStudy> {
+  const d = o.task.train.x.cols;
+  const perInit: number[][][][] = [], meanOut: Estimate[][][] = [];
+  for (const p of o.parameterizations) {
+    const byW: number[][][] = [], mByW: Estimate[][] = [];
+    for (const w of o.widths) {
+      const spec: NetworkSpec = { inputDim: d, hidden: new Array(o.depth).fill(w), parameterization: p, ...(p === "mup" ? { baseWidth: o.baseWidth } : {}) };
+      const rows: number[][] = [];
+      for (let i = 0; i < o.inits; i++) {
+        const net = await network(spec, { rng: o.rng.fork(`seed ${i}`).fork(`width ${w}`) });
+        try { rows.push(layerNtkDiagonal(net, o.task.train.x)); } finally { net.dispose(); }
+      }
+      await yieldToKernel();
+      byW.push(rows);
+      mByW.push(rows[0].map((_, l) => {
+        const v = rows.map((r) => r[l]), m = mean(v);
+        const sd = Math.sqrt(v.reduce((s2, x) => s2 + (x - m) ** 2, 0) / (v.length - 1));
+        return { value: m, se: sd / Math.sqrt(v.length) };
+      }));
+    }
+    perInit.push(byW);
+    meanOut.push(mByW);
+  }
+  return { widths: o.widths.slice(), parameterizations: o.parameterizations.slice(), perInit, mean: meanOut };
 }

@@ -21,3 +21,4 @@ export * from "./scalingLaws";
 export * as published from "./publishedLaws";
 export * from "./randomFeatureScaling";
 export * from "./sampleCovariance";
+export * from "./sgdLeastSquares";

@@ -63,3 +63,23 @@ test("pooledEstimate: inverse-variance weights, s.e. 1/sqrt(sum 1/se^2); bad inp
   assert.throws(() => pooledEstimate([]), /no estimates/);
   assert.throws(() => pooledEstimate([{ value: 1, se: 0 }]), /positive standard error/);
 });
+
+test("layerNtkDiagonal: the layers' parts add up to the mean diagonal of the learning-rate-weighted empirical NTK", async () => {
+  const { layerNtkDiagonal } = await import("../../../src/experiments/choices");
+  const { empiricalNtk } = await import("../../../src/train/kernels");
+  const rng = new Rng(3);
+  for (const parameterization of ["standard", "mup"] as const) {
+    const net = await network({ inputDim: 5, hidden: [24, 16], parameterization, baseWidth: 8, cb: 0.2 }, { rng: rng.fork(parameterization) });
+    try {
+      const X = { rows: 6, cols: 5, data: rng.fork("x").normals(30) };
+      const parts = layerNtkDiagonal(net, X), K = empiricalNtk(net, X);
+      let diag = 0;
+      for (let i = 0; i < 6; i++) diag += K.data[i * 6 + i] / 6;
+      const sum = parts.reduce((a, b) => a + b, 0);
+      assert.equal(parts.length, 3);
+      assert.ok(parts.every((p) => p > 0) && Math.abs(sum - diag) < 1e-4 * diag, `${parameterization}: ${parts} sum ${sum} vs ${diag}`);
+    } finally {
+      net.dispose();
+    }
+  }
+});
