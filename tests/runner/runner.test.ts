@@ -119,15 +119,16 @@ describe("runner with a live tslab kernel", () => {
     pythonValidate(copy);
   });
 
-  test("a cell over its timeout is interrupted and fails the run naming the cell, well under 20 s", async () => {
-    const t0 = Date.now();
+  test("a cell over its timeout is interrupted at the timeout (its 20 s wait is cut short) and fails the run naming the cell", async () => {
     const report = await runNotebook(fx("slow.ipynb"), { outDir, server, timeoutSec: 3 });
-    const s = (Date.now() - t0) / 1000;
     assert.equal(report.status, "failed");
     assert.match(report.error!.message, /slow\.ipynb: cell 3 .*timed out after 3 s/);
     assert.match(report.error!.message, /setTimeout\(r, 20000\)/);
-    assert.equal(report.cells.at(-1)?.status, "timeout");
-    assert.ok(s < 15, `took ${s} s`);
+    const last = report.cells.at(-1)!;
+    assert.equal(last.status, "timeout");
+    // the cell's own time, not the run's: a loaded machine (CI at load 20) slows the kernel's start, not
+    // the interrupt. 3 s of timeout plus the interrupt's delivery, far below the 20 s the cell would wait.
+    assert.ok(last.ms >= 3000 && last.ms < 10_000, `the timed-out cell ran ${last.ms} ms`);
     const nb = JSON.parse(fs.readFileSync(report.output, "utf8"));
     assert.equal(text(nb.cells[2].outputs[0].text), "waiting\n");
   });
