@@ -12,11 +12,12 @@ import { ChapterRun, checksOfNotebook, judge, parseCheckLines, resultTable } fro
 
 const root = findProjectRoot(path.join(__dirname));
 
-test("the repository's mutant list is valid: unique names, known kinds, at least two mutants per headline claim, every chapter 01-11 covered", () => {
+test("the repository's mutant list is valid: unique names, known kinds, at least two mutants per headline claim that must be caught (not pending, no stated resolution), every chapter 01-11 covered", () => {
   const list = loadMutants(root);
   const perClaim = new Map<string, number>();
-  for (const m of list) perClaim.set(m.claim, (perClaim.get(m.claim) ?? 0) + 1);
-  for (const [claim, n] of perClaim) assert.ok(n >= 2, `only ${n} mutant for "${claim}"`);
+  // a pending mutant runs nothing and a `resolution` one may be missed: neither counts towards the two
+  for (const m of list) perClaim.set(m.claim, (perClaim.get(m.claim) ?? 0) + (m.pending || m.resolution ? 0 : 1));
+  for (const [claim, n] of perClaim) assert.ok(n >= 2, `only ${n} mutant that must be caught for "${claim}"`);
   for (let c = 1; c <= 11; c++) assert.ok(list.some((m) => m.chapters[0] === String(c).padStart(2, "0")), `chapter ${c} has no mutant`);
   assert.ok(list.every((m) => m.reason.length > 10 && m.claim.length > 10));
 });
