@@ -131,6 +131,8 @@ export class IsingChain {
   private readonly accept: Float64Array;
   private readonly stack: Int32Array;
   private readonly inCluster: Uint8Array;
+  /** The sites of the cluster being flipped, in the order they joined. */
+  private readonly cluster: Int32Array;
 
   /** Start from all spins up (`start: "ordered"`, default) or random spins (`"random"`). */
   constructor(opts: { L: number; T: number; rng: Rng; start?: "ordered" | "random" }) {
@@ -149,6 +151,7 @@ export class IsingChain {
     for (let k = 0; k < 5; k++) this.accept[k] = Math.min(1, Math.exp((-2 * 2 * (k - 2)) / opts.T));
     this.stack = new Int32Array(this.N * 4 + 1);
     this.inCluster = new Uint8Array(this.N);
+    this.cluster = new Int32Array(this.N);
   }
 
   /** One Metropolis sweep: N single-spin flip attempts at random sites. */
@@ -164,7 +167,7 @@ export class IsingChain {
 
   /** Grow one Wolff cluster from a random site and flip it; returns its size. */
   wolffFlip(): number {
-    const { spins, nbr, rng, pAdd, stack, inCluster } = this;
+    const { spins, nbr, rng, pAdd, stack, inCluster, cluster } = this;
     const seed = rng.nextUint32() % this.N;
     const s0 = spins[seed];
     let top = 0, size = 0;
@@ -173,19 +176,15 @@ export class IsingChain {
     while (top > 0) {
       const i = stack[--top];
       spins[i] = -s0;
-      size++;
+      cluster[size++] = i;
       for (let k = 0; k < 4; k++) {
         const j = nbr[4 * i + k];
         // each of the four bonds is tried once (on the 2 x 2 torus a pair shares two bonds)
         if (spins[j] === s0 && !inCluster[j] && rng.uniform() < pAdd) { inCluster[j] = 1; stack[top++] = j; }
       }
     }
-    // clear the marks: the flipped cluster is exactly the marked sites, now of sign -s0
-    stack[0] = seed; top = 1; inCluster[seed] = 0;
-    while (top > 0) {
-      const i = stack[--top];
-      for (let k = 0; k < 4; k++) { const j = nbr[4 * i + k]; if (inCluster[j]) { inCluster[j] = 0; stack[top++] = j; } }
-    }
+    // clear the marks from the list of the cluster's sites (cheaper than walking the cluster again)
+    for (let c = 0; c < size; c++) inCluster[cluster[c]] = 0;
     return size;
   }
 
