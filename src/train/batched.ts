@@ -90,6 +90,8 @@ export interface BatchedOptions {
   evalSteps?: number[];
   /** Called at each evaluation with the members evaluated then (`predictions`: on the training inputs, with `train`). */
   onEval?: (step: number, evals: MemberEval[]) => void;
+  /** Return each member's trained weights (`BatchedMemberRun.weights`), e.g. to predict with them afterwards. */
+  keepWeights?: boolean;
   onProgress?: OnProgress;
 }
 
@@ -118,6 +120,11 @@ export interface BatchedMemberRun {
   /** The (minibatch) training loss before each update: stepLoss[t] is the loss at step t. */
   stepLoss: number[];
   history: BatchedRecord[];
+  /**
+   * With `keepWeights`: the trained parameters in `Network.snapshot()`'s layout (each layer's weights,
+   * then its bias), so `(await network(spec, { rng })).restore(weights)` rebuilds the trained network.
+   */
+  weights?: Float32Array[];
 }
 
 /** What `fitBatched` returns: one record per member (in the order given), the steps of the longest member and the wall time. */
@@ -307,6 +314,7 @@ export async function fitBatched(opts: BatchedOptions): Promise<BatchedRun> {
       for (const p of packs) {
         let keep = p.active;
         while (keep > 0 && members[p.order[keep - 1]].steps <= t) keep--;
+        if (opts.keepWeights && keep < p.active) saveWeights(p, keep, runs);
         if (keep === 0) p.active = 0;
         else if (keep < p.active) shrinkPack(tf, p, keep);
       }
@@ -333,6 +341,17 @@ export async function fitBatched(opts: BatchedOptions): Promise<BatchedRun> {
     }
   }
   return { members: runs, steps: T, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Copies the weights of the pack's members at positions [from, active) (they have finished) into their runs. */
+function saveWeights(p: Pack, from: number, runs: BatchedMemberRun[]): void {
+  const values = p.vars.map((v) => v.dataSync() as Float32Array);
+  for (let s = from; s < p.active; s++) {
+    runs[p.order[s]].weights = p.vars.map((v, i) => {
+      const size = v.size / v.shape[0];
+      return values[i].slice(s * size, (s + 1) * size);
+    });
+  }
 }
 
 /** One update of a pack's active members; records each one's loss before it. */

@@ -41,7 +41,7 @@ async function compare(optimizer: OptimizerSpec, batchSize: number | undefined, 
   const xs = [a.x, a.x, b.x, b.x]; // members 2 and 3 train on other inputs
   const run = await fitBatched({
     members, optimizer, schedule, train: { x: xs, y: a.y }, test: { x: [test.x, test.x, test.x, test.x], y: test.y },
-    batchSize, rng: rng.fork("batches"), evalEvery: 3,
+    batchSize, rng: rng.fork("batches"), evalEvery: 3, keepWeights: true,
   });
   assert.equal(run.steps, 12);
   for (const [k, m] of members.entries()) {
@@ -51,8 +51,12 @@ async function compare(optimizer: OptimizerSpec, batchSize: number | undefined, 
       optimizer, schedule, steps: m.steps, batchSize, rng: rng.fork("batches"), evalEvery: 3,
       test: { x: columns(test.x, i0, i1), y: columns(test.y, o0, o1) },
     });
+    const trained = net.snapshot();
     net.dispose();
     const mine = run.members[k];
+    // keepWeights: the member's trained weights in snapshot layout, the lone run's to round-off
+    assert.deepEqual(mine.weights?.map((w) => w.length), trained.map((w) => w.length), `member ${k}: weight shapes`);
+    trained.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs((mine.weights as Float32Array[])[i][j] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `member ${k} weight ${i}[${j}]: ${(mine.weights as Float32Array[])[i][j]} vs ${v}`)));
     assert.equal(mine.stepLoss.length, m.steps);
     alone.stepLoss.forEach((l, t) => assert.ok(close(mine.stepLoss[t], l), `member ${k} step ${t}: batched ${mine.stepLoss[t]} vs alone ${l}`));
     assert.deepEqual(mine.history.map((h) => h.step), alone.history.map((h) => h.step));
