@@ -8,8 +8,8 @@ import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
 import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 // through the public train exports only (the training core's files may move)
-import { network, fit } from "../train";
-import type { OptimizerSpec } from "../train";
+import { network, fit, fitBatched } from "../train";
+import type { OptimizerSpec, Table } from "../train";
 import { isingDataSet, sampleIsing, integratedAutocorrelation } from "../data/ising";
 
 type Rows = { rows: number; cols: number; data: Float32Array };
@@ -40,6 +40,8 @@ export interface RepetitionOptions {
   hidden: number[];
   batchSize: number;
   optimizer: OptimizerSpec;
+  /** Seeds whose runs train together as one batched program (default 8; memory grows with it). */
+  seedsPerPack?: number;
   rng: Rng;
   onProgress?: OnProgress;
 }
@@ -60,53 +62,104 @@ export interface RepetitionResult {
  * networks from the same initialisation take the same number of steps (e U / batch): one sees U unique
  * configurations e times, the other e U fresh ones once. Returns both final test losses (mean squared
  * error of the standardised target).
+ *
+ * Every run is the run `train.fit` would make alone (its initialisation `seed s / net`, its minibatches
+ * shuffled by `seed s / batches <tag>` exactly as train.fit shuffles them), but the runs of
+ * `seedsPerPack` seeds train as one `train.fitBatched` program: a step of a 64-wide network is a
+ * fraction of a millisecond of TensorFlow.js overhead, and one run at a time cost 4-5 times longer.
+ * Batched and lone runs agree up to float32 round-off (tests/unit/physics/physicsExperiments.test.ts).
+ * A run whose data size is not a multiple of the batch size (its epochs end on a short minibatch)
+ * cannot share a step with the others and trains alone.
  */
 export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionResult> {
   const t0 = Date.now();
   const maxFresh = Math.max(...o.uniques) * Math.max(...o.epochs);
   const total = o.seeds * o.uniques.length * o.epochs.length;
+  const perPack = Math.max(1, Math.floor(o.seedsPerPack ?? 8));
   let done = 0, targetVariance = 0;
   const repeated: number[][][] = [], fresh: number[][][] = [];
-  for (let s = 0; s < o.seeds; s++) {
-    const rs = o.rng.fork(`seed ${s}`);
-    const pool = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(maxFresh / o.temperatures.length), rng: rs.fork("pool") });
-    const test = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(o.testSize / o.temperatures.length), rng: rs.fork("test") });
-    // standardise the target with the test set's mean and spread (the same for every run of this seed)
-    const mu = test.energy.reduce((a, b) => a + b, 0) / test.energy.length;
-    const sd = Math.sqrt(test.energy.reduce((a, b) => a + (b - mu) ** 2, 0) / test.energy.length);
-    targetVariance = sd * sd;
-    const target = (e: Float64Array, n: number): Rows => ({ rows: n, cols: 1, data: Float32Array.from(e.subarray(0, n), (v) => (v - mu) / sd) });
-    const testSet = { x: test.x, y: target(test.energy, test.energy.length) };
-    // every run of a seed starts from the same initialisation; a fresh run depends only on its data size
-    const run = async (n: number, steps: number, tag: string): Promise<number> => {
-      const net = await network({ inputDim: o.L * o.L, hidden: o.hidden }, { rng: rs.fork("net") });
-      try {
-        const res = await fit(net, { x: firstRows(pool.x, n), y: target(pool.energy, n) }, {
-          optimizer: o.optimizer, loss: "mse", steps, batchSize: o.batchSize, rng: rs.fork(`batches ${tag}`), evalEvery: steps, test: testSet,
+  for (let s0 = 0; s0 < o.seeds; s0 += perPack) {
+    const seeds = Array.from({ length: Math.min(perPack, o.seeds - s0) }, (_, i) => s0 + i);
+    // each seed's data, target scale and runs: a fresh run per data size D = eU, a repeated run per (U, e > 1)
+    const plans = seeds.map((s) => {
+      const rs = o.rng.fork(`seed ${s}`);
+      const pool = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(maxFresh / o.temperatures.length), rng: rs.fork("pool") });
+      const test = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(o.testSize / o.temperatures.length), rng: rs.fork("test") });
+      // standardise the target with the test set's mean and spread (the same for every run of this seed)
+      const mu = test.energy.reduce((a, b) => a + b, 0) / test.energy.length;
+      const sd = Math.sqrt(test.energy.reduce((a, b) => a + (b - mu) ** 2, 0) / test.energy.length);
+      targetVariance = sd * sd;
+      const runs: RepetitionRun[] = [];
+      const freshTags = new Set<number>();
+      for (const U of o.uniques) for (const e of o.epochs) {
+        const D = e * U;
+        if (!freshTags.has(D)) { freshTags.add(D); runs.push({ key: `fresh ${D}`, n: D, steps: Math.ceil(D / o.batchSize) }); }
+        if (e > 1) runs.push({ key: `repeated ${U} x ${e}`, n: U, steps: Math.ceil(D / o.batchSize) });
+      }
+      return { s, rs, pool, test, mu, sd, runs, loss: new Map<string, number>() };
+    });
+    const target = (p: (typeof plans)[number], row: number): number => (p.pool.energy[row] - p.mu) / p.sd;
+    const batchable = (r: RepetitionRun) => r.n >= o.batchSize && r.n % o.batchSize === 0;
+
+    // the runs that share steps: one member each, member j fitting target column j
+    const members: { plan: (typeof plans)[number]; run: RepetitionRun; rng: Rng; order: Int32Array; }[] = [];
+    for (const p of plans) for (const r of p.runs) if (batchable(r)) members.push({ plan: p, run: r, rng: p.rs.fork(`batches ${r.key}`), order: new Int32Array(0) });
+    if (members.length > 0) {
+      const M = members.length, B = o.batchSize, d = o.L * o.L;
+      const xs = members.map(() => ({ rows: B, cols: d, data: new Float32Array(B * d) }));
+      const y = { rows: B, cols: M, data: new Float32Array(B * M) };
+      // step t's minibatch of every member still training, drawn as train.fit draws it
+      const batches = (t: number): { x: Table[]; y: Table } => {
+        members.forEach((m, j) => {
+          if (t >= m.run.steps) return;
+          const pos = (t % (m.run.n / B)) * B;
+          if (pos === 0) m.order = m.rng.permutation(m.run.n);
+          const src = m.plan.pool.x.data;
+          for (let i = 0; i < B; i++) {
+            const r = m.order[pos + i];
+            xs[j].data.set(src.subarray(r * d, (r + 1) * d), i * d);
+            y.data[i * M + j] = target(m.plan, r);
+          }
         });
-        return res.history[res.history.length - 1].testLoss as number;
+        return { x: xs, y };
+      };
+      const testRows = plans[0].test.energy.length;
+      const testY = { rows: testRows, cols: M, data: new Float32Array(testRows * M) };
+      members.forEach((m, j) => { for (let i = 0; i < testRows; i++) testY.data[i * M + j] = (m.plan.test.energy[i] - m.plan.mu) / m.plan.sd; });
+      const run = await fitBatched({
+        members: members.map((m, j) => ({ spec: { inputDim: d, hidden: o.hidden }, rng: m.plan.rs.fork("net"), steps: m.run.steps, targets: [j, j + 1] as [number, number] })),
+        optimizer: o.optimizer, loss: "mse", batches, test: { x: members.map((m) => m.plan.test.x), y: testY }, evalSteps: [],
+        onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, label: `repetition: seeds ${seeds[0]}-${seeds[seeds.length - 1]}, ${M} networks at once` })),
+      });
+      members.forEach((m, j) => m.plan.loss.set(m.run.key, run.members[j].history[run.members[j].history.length - 1].testLoss as number));
+    }
+    // the others alone, as train.fit runs them
+    for (const p of plans) for (const r of p.runs) if (!batchable(r)) {
+      const net = await network({ inputDim: o.L * o.L, hidden: o.hidden }, { rng: p.rs.fork("net") });
+      try {
+        const res = await fit(net, { x: firstRows(p.pool.x, r.n), y: { rows: r.n, cols: 1, data: Float32Array.from({ length: r.n }, (_, i) => target(p, i)) } }, {
+          optimizer: o.optimizer, loss: "mse", steps: r.steps, batchSize: o.batchSize, rng: p.rs.fork(`batches ${r.key}`), evalEvery: r.steps,
+          test: { x: p.test.x, y: { rows: p.test.energy.length, cols: 1, data: Float32Array.from(p.test.energy, (v) => (v - p.mu) / p.sd) } },
+        });
+        p.loss.set(r.key, res.history[res.history.length - 1].testLoss as number);
       } finally {
         net.dispose();
       }
-    };
-    const freshByD = new Map<number, number>();
-    const rep: number[][] = [], fr: number[][] = [];
-    for (const U of o.uniques) {
-      const r1: number[] = [], f1: number[] = [];
-      for (const e of o.epochs) {
-        const D = e * U, steps = Math.ceil(D / o.batchSize);
-        if (!freshByD.has(D)) freshByD.set(D, await run(D, steps, `fresh ${D}`));
-        f1.push(freshByD.get(D) as number);
-        r1.push(e === 1 ? (freshByD.get(D) as number) : await run(U, steps, `repeated ${U} x ${e}`));
-        o.onProgress?.({ done: ++done, total, label: `repetition: seed ${s}, U = ${U}, ${e} epochs` });
-        await yieldToKernel();
-      }
-      rep.push(r1); fr.push(f1);
+      await yieldToKernel();
     }
-    repeated.push(rep); fresh.push(fr);
+    for (const p of plans) {
+      repeated.push(o.uniques.map((U) => o.epochs.map((e) => p.loss.get(e === 1 ? `fresh ${U}` : `repeated ${U} x ${e}`) as number)));
+      fresh.push(o.uniques.map((U) => o.epochs.map((e) => p.loss.get(`fresh ${e * U}`) as number)));
+      done += o.uniques.length * o.epochs.length;
+    }
+    o.onProgress?.({ done, total, label: `repetition: seeds 0-${seeds[seeds.length - 1]} of ${o.seeds}` });
+    await yieldToKernel();
   }
   return { uniques: o.uniques.slice(), epochs: o.epochs.slice(), repeated, fresh, targetVariance, seconds: (Date.now() - t0) / 1000 };
 }
+
+/** One training run of `repetitionStudy`: its key (which also names its minibatch stream), rows of the pool it reads, steps. */
+interface RepetitionRun { key: string; n: number; steps: number }
 
 /** Options of `isingScan`. */
 export interface IsingScanOptions {

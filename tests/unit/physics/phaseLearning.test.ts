@@ -97,3 +97,31 @@ test("learnIsingPhase and phaseLearningCurve run small, are deterministic, and t
   assert.equal(u.testSize, 40);
   assert.ok(u.testError[0].every((e) => e >= 0 && e <= 0.5), `${u.testError}`);
 });
+
+test("learnIsingPhase: the seeds trained as one batched program are the runs train.fit makes alone (to round-off); a batch that does not divide the data trains alone", async () => {
+  const { network } = await import("../../../src/train/network");
+  const { fit } = await import("../../../src/train/fit");
+  const base = {
+    sizes: [4], trainTemperatures: [1.2, 1.4, 3.6, 4.0], perTemperature: 20, scanTemperatures: [1.3, 2.3, 3.8], scanPerTemperature: 20, seeds: 2,
+    hidden: [8], steps: 25, optimizer: { kind: "adam" as const, lr: 1e-2 },
+  };
+  for (const batchSize of [16, 24]) {   // 160 rows: 16 divides them (batched), 24 does not (alone)
+    const o = { ...base, batchSize }, rng = new Rng(5);
+    const got = await learnIsingPhase({ ...o, rng });
+    for (let s = 0; s < o.seeds; s++) {
+      const rs = rng.fork(`L 4 seed ${s}`);
+      const tr = withSpinFlips(isingDataSet({ L: 4, temperatures: o.trainTemperatures, perTemperature: o.perTemperature, rng: rs.fork("train") }));
+      const scan = isingDataSet({ L: 4, temperatures: o.scanTemperatures, perTemperature: o.scanPerTemperature, every: 4, rng: rs.fork("scan") });
+      const net = await network({ inputDim: 16, hidden: o.hidden, outputDim: 2 }, { rng: rs.fork("net") });
+      const res = await fit(net, { x: tr.x, y: phaseLabels(tr.temperature) }, { optimizer: o.optimizer, loss: "softmax-ce", steps: o.steps, batchSize, rng: rs.fork("batches"), evalEvery: o.steps });
+      const f = net.predict(scan.x).data;
+      net.dispose();
+      const run = got.runs[0][s];
+      for (let i = 0; i < scan.x.rows; i++) {
+        const p = 1 / (1 + Math.exp(f[2 * i + 1] - f[2 * i]));
+        assert.ok(Math.abs(run.probability[i] - p) <= (batchSize === 16 ? 1e-5 : 0), `batch ${batchSize}, seed ${s}, row ${i}: ${run.probability[i]} vs alone ${p}`);
+      }
+      assert.ok(Math.abs(run.trainAccuracy - (res.history.at(-1)?.trainAcc as number)) < 1e-6, `train accuracy ${run.trainAccuracy} vs ${res.history.at(-1)?.trainAcc}`);
+    }
+  }
+});

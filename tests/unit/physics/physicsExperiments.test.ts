@@ -42,3 +42,37 @@ test("repetitionStudy: one epoch of repeated data is the fresh run; losses finit
   assert.deepEqual(a.repeated, b.repeated);
   assert.deepEqual(a.fresh, b.fresh);
 });
+
+test("repetitionStudy: runs batched across seeds are the runs train.fit makes alone (to round-off); runs whose data the batch does not divide train alone", async () => {
+  const { network } = await import("../../../src/train/network");
+  const { fit } = await import("../../../src/train/fit");
+  const { isingDataSet } = await import("../../../src/data/ising");
+  // U = 8 with batch 4: every run batched; U = 6: the runs whose data (6, 18) the batch does not divide train alone
+  for (const U of [8, 6]) {
+    const o = { L: 4, temperatures: [2, 3], uniques: [U], epochs: [1, 2, 3], testSize: 20, seeds: 3, seedsPerPack: 2, hidden: [5], batchSize: 4, optimizer: { kind: "adam" as const, lr: 1e-2 } };
+    const rng = new Rng(8), got = await repetitionStudy({ ...o, rng });
+    for (let s = 0; s < o.seeds; s++) {
+      const rs = rng.fork(`seed ${s}`);
+      const pool = isingDataSet({ L: 4, temperatures: o.temperatures, perTemperature: Math.ceil((3 * U) / 2), rng: rs.fork("pool") });
+      const test = isingDataSet({ L: 4, temperatures: o.temperatures, perTemperature: 10, rng: rs.fork("test") });
+      const mu = test.energy.reduce((a, b) => a + b, 0) / 20, sd = Math.sqrt(test.energy.reduce((a, b) => a + (b - mu) ** 2, 0) / 20);
+      const std = (e: Float64Array, n: number) => ({ rows: n, cols: 1, data: Float32Array.from(e.subarray(0, n), (v) => (v - mu) / sd) });
+      const alone = async (n: number, steps: number, tag: string) => {
+        const net = await network({ inputDim: 16, hidden: o.hidden }, { rng: rs.fork("net") });
+        const res = await fit(net, { x: { rows: n, cols: 16, data: pool.x.data.slice(0, n * 16) }, y: std(pool.energy, n) }, {
+          optimizer: o.optimizer, loss: "mse", steps, batchSize: 4, rng: rs.fork(`batches ${tag}`), evalEvery: steps, test: { x: test.x, y: std(test.energy, 20) },
+        });
+        net.dispose();
+        return res.history.at(-1)?.testLoss as number;
+      };
+      for (const [k, e] of o.epochs.entries()) {
+        const steps = Math.ceil((e * U) / 4);
+        const fresh = await alone(e * U, steps, `fresh ${e * U}`), repeated = e === 1 ? fresh : await alone(U, steps, `repeated ${U} x ${e}`);
+        // a run is batched when the batch divides its data (then equal to round-off), else it is the lone run itself
+        const tol = (v: number, n: number) => (n % 4 === 0 ? 1e-5 * v : 0);
+        assert.ok(Math.abs(got.fresh[s][0][k] - fresh) <= tol(fresh, e * U), `U ${U}, seed ${s}, ${e} epochs, fresh: ${got.fresh[s][0][k]} vs alone ${fresh}`);
+        assert.ok(Math.abs(got.repeated[s][0][k] - repeated) <= tol(repeated, e === 1 ? e * U : U), `U ${U}, seed ${s}, ${e} epochs, repeated: ${got.repeated[s][0][k]} vs alone ${repeated}`);
+      }
+    }
+  }
+});
