@@ -144,7 +144,16 @@ export class Rng {
       return new Rng(s);
     }
     if (typeof name !== "string" || name.length === 0) throw new TypeError(`Rng.fork: the name must be a non-empty string, got ${JSON.stringify(name)}`);
-    const path = `${this.path}/${name}`;
+    return Rng.atPath(`${this.path}/${name}`);
+  }
+
+  /**
+   * The generator `fork` gives for this path, e.g. `Rng.atPath(rng.fork("data").path)`: a named fork
+   * depends on its path alone, so another thread can rebuild it from the path (a string) and draw the
+   * same numbers. The path must be a fork's (it contains "/"); a root generator's state comes from its seed.
+   */
+  static atPath(path: string): Rng {
+    if (typeof path !== "string" || !path.includes("/")) throw new TypeError(`Rng.atPath: expected a fork's path ("parent/name"), got ${JSON.stringify(path)}`);
     const child = new Rng(0, path);
     const h = hash128(path);
     child.a = h[0]; child.b = h[1]; child.c = h[2]; child.d = h[3];

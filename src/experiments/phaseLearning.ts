@@ -21,6 +21,7 @@ import { weightedLine } from "../fit/line";
 import { bootstrapDraws, intervalOfDraws } from "../stats/bootstrap";
 import { isingCriticalTemperature, isingDataSet } from "../data/ising";
 import type { IsingDataSet } from "../data/ising";
+import * as isingPool from "../data/isingPool";
 import { halfCrossing } from "./physics";
 
 type Rows = { rows: number; cols: number; data: Float32Array };
@@ -204,13 +205,21 @@ export async function learnIsingPhase(o: PhaseLearningOptions): Promise<PhaseLea
   const t0 = Date.now(), total = o.sizes.length * o.seeds;
   let done = 0;
   const runs: PhaseRun[][] = [];
-  for (const L of o.sizes) {
-    // every seed's data first: its training set (with mirror images), its scan, and its generator
+  // every size's and seed's data first, on every core: its training set and its scan
+  const requests = o.sizes.flatMap((L) => Array.from({ length: o.seeds }, (_, s) => {
+    const rs = o.rng.fork(`L ${L} seed ${s}`);
+    return [
+      { L, temperatures: o.trainTemperatures, perTemperature: o.perTemperature, rngPath: rs.fork("train").path },
+      { L, temperatures: o.scanTemperatures, perTemperature: o.scanPerTemperature, every: o.scanEvery ?? 4, rngPath: rs.fork("scan").path },
+    ];
+  }).flat());
+  const sets = await isingPool.dataSets(requests, { onProgress: o.onProgress, label: "Ising configurations for the phase classifiers" });
+  for (const [li, L] of o.sizes.entries()) {
+    // each seed's training set (with mirror images), its scan, and its generator
     const seeds = Array.from({ length: o.seeds }, (_, s) => {
-      const rs = o.rng.fork(`L ${L} seed ${s}`);
-      const raw = isingDataSet({ L, temperatures: o.trainTemperatures, perTemperature: o.perTemperature, rng: rs.fork("train") });
+      const rs = o.rng.fork(`L ${L} seed ${s}`), at = 2 * (li * o.seeds + s);
+      const raw = sets[at], scan = sets[at + 1];
       const tr = o.spinFlips === false ? raw : withSpinFlips(raw);
-      const scan = isingDataSet({ L, temperatures: o.scanTemperatures, perTemperature: o.scanPerTemperature, every: o.scanEvery ?? 4, rng: rs.fork("scan") });
       return { s, rs, raw, tr, scan, labels: phaseLabels(tr.temperature) };
     });
     const spec = { inputDim: L * L, hidden: o.hidden, outputDim: 2 };

@@ -10,7 +10,8 @@ import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/boots
 // through the public train exports only (the training core's files may move)
 import { network, fit, fitBatched } from "../train";
 import type { OptimizerSpec, Table } from "../train";
-import { isingDataSet, sampleIsing, integratedAutocorrelation } from "../data/ising";
+import { sampleIsing, integratedAutocorrelation } from "../data/ising";
+import * as isingPool from "../data/isingPool";
 
 type Rows = { rows: number; cols: number; data: Float32Array };
 
@@ -81,10 +82,14 @@ export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionR
   for (let s0 = 0; s0 < o.seeds; s0 += perPack) {
     const seeds = Array.from({ length: Math.min(perPack, o.seeds - s0) }, (_, i) => s0 + i);
     // each seed's data, target scale and runs: a fresh run per data size D = eU, a repeated run per (U, e > 1)
-    const plans = seeds.map((s) => {
+    // the seeds' pools and test sets, on every core
+    const sets = await isingPool.dataSets(seeds.flatMap((s) => [
+      { L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(maxFresh / o.temperatures.length), rngPath: o.rng.fork(`seed ${s}`).fork("pool").path },
+      { L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(o.testSize / o.temperatures.length), rngPath: o.rng.fork(`seed ${s}`).fork("test").path },
+    ]));
+    const plans = seeds.map((s, i) => {
       const rs = o.rng.fork(`seed ${s}`);
-      const pool = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(maxFresh / o.temperatures.length), rng: rs.fork("pool") });
-      const test = isingDataSet({ L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(o.testSize / o.temperatures.length), rng: rs.fork("test") });
+      const pool = sets[2 * i], test = sets[2 * i + 1];
       // standardise the target with the test set's mean and spread (the same for every run of this seed)
       const mu = test.energy.reduce((a, b) => a + b, 0) / test.energy.length;
       const sd = Math.sqrt(test.energy.reduce((a, b) => a + (b - mu) ** 2, 0) / test.energy.length);
@@ -190,25 +195,22 @@ export interface IsingScanResult {
  * bootstraps can treat chains as independent draws.
  */
 export async function isingScan(o: IsingScanOptions): Promise<IsingScanResult> {
-  const t0 = Date.now(), total = o.sizes.length * o.temperatures.length;
-  let done = 0;
+  const t0 = Date.now();
   const out: IsingScanResult = { sizes: o.sizes.slice(), temperatures: o.temperatures.slice(), absM: [], m2: [], m4: [], energy: [], seconds: 0 };
-  for (const L of o.sizes) {
+  // every chain at once, on every core (isingPool: the chains sampleIsing would run here, in worker threads)
+  const requests = o.sizes.flatMap((L) => o.temperatures.flatMap((T, ti) => Array.from({ length: o.chains }, (_, k) => ({
+    L, T, samples: o.samples, algorithm: o.algorithm, rngPath: o.rng.fork(`L ${L} T ${ti} chain ${k}`).path,
+  }))));
+  const means = await isingPool.chainMeans(requests, { onProgress: o.onProgress, label: `Ising chains (${o.sizes.length} sizes x ${o.temperatures.length} temperatures x ${o.chains})` });
+  let at = 0;
+  for (let si = 0; si < o.sizes.length; si++) {
     const a: number[][] = [], b: number[][] = [], c: number[][] = [], d: number[][] = [];
-    o.temperatures.forEach((T, ti) => {
-      const ra: number[] = [], rb: number[] = [], rc: number[] = [], rd: number[] = [];
-      for (let k = 0; k < o.chains; k++) {
-        const s = sampleIsing({ L, T, samples: o.samples, algorithm: o.algorithm, rng: o.rng.fork(`L ${L} T ${ti} chain ${k}`) });
-        let sa = 0, sb = 0, sc = 0, sd = 0;
-        for (let i = 0; i < s.magnetization.length; i++) { const m = s.magnetization[i]; sa += Math.abs(m); sb += m * m; sc += m ** 4; sd += s.energy[i]; }
-        const n = s.magnetization.length;
-        ra.push(sa / n); rb.push(sb / n); rc.push(sc / n); rd.push(sd / n);
-      }
-      a.push(ra); b.push(rb); c.push(rc); d.push(rd);
-      o.onProgress?.({ done: ++done, total, label: `Ising L = ${L}, T = ${T.toFixed(3)}` });
-    });
+    for (let ti = 0; ti < o.temperatures.length; ti++) {
+      const chains = means.slice(at, at + o.chains);
+      at += o.chains;
+      a.push(chains.map((m) => m.absM)); b.push(chains.map((m) => m.m2)); c.push(chains.map((m) => m.m4)); d.push(chains.map((m) => m.energy));
+    }
     out.absM.push(a); out.m2.push(b); out.m4.push(c); out.energy.push(d);
-    await yieldToKernel();
   }
   out.seconds = (Date.now() - t0) / 1000;
   return out;
