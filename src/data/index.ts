@@ -18,6 +18,8 @@ export * from "./teacherStudent";
 export * from "./manifold";
 export * from "./scalingRuns";
 export * from "./ising";
+/** Ising chains and data sets in worker threads (`data.isingPool.dataSets`, `.chainMeans`): the in-process results, on every core. */
+export * as isingPool from "./isingPool";
 export * from "./files";
 export * from "./hoffmannRuns";
 export * from "./pointClouds";
