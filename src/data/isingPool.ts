@@ -39,11 +39,13 @@ export interface IsingChainTask {
   rngPath: string;
 }
 
+/** A task for the pool: a data set or one chain's means. */
 export type IsingTask = IsingDataSetTask | IsingChainTask;
 
 /** A chain's means of |m|, m^2, m^4 and the energy per site. */
 export interface IsingChainMeans { absM: number; m2: number; m4: number; energy: number }
 
+/** What a task gives back: the data set, or the chain's means (per site). */
 export type IsingTaskResult = ({ kind: "dataSet"; dataSet: IsingDataSet }) | ({ kind: "chainMeans" } & IsingChainMeans);
 
 /** How many worker threads `run` would use for `tasks` tasks. */
