@@ -40,12 +40,28 @@ export interface EffectiveDataFit {
 /** Options of `fitEffectiveData`: the search range of R* (default [0.05, 1e4], in log space). */
 export interface EffectiveDataOptions { rMin?: number; rMax?: number }
 
-function sse(law: PowerLawFit, runs: RepeatedRun[], rStar: number): number {
+/**
+ * The repeated runs as distinct (unique, epochs) budgets, each run's budget index and ln(loss): runs
+ * repeat a few budgets over seeds, so `sse` evaluates the law once per budget. The terms and their
+ * order of summation are those of the plain loop over runs, so the fit is the same, bit for bit.
+ */
+interface RepeatedBudgets { unique: number[]; epochs: number[]; index: Int32Array; logLoss: Float64Array; logPred: Float64Array }
+
+function repeatedBudgets(runs: RepeatedRun[]): RepeatedBudgets {
+  const at = new Map<string, number>(), unique: number[] = [], epochs: number[] = [], index = new Int32Array(runs.length);
+  runs.forEach((r, i) => {
+    const key = `${r.unique} ${r.epochs}`;
+    let k = at.get(key);
+    if (k === undefined) { k = unique.length; at.set(key, k); unique.push(r.unique); epochs.push(r.epochs); }
+    index[i] = k;
+  });
+  return { unique, epochs, index, logLoss: Float64Array.from(runs, (r) => Math.log(r.loss)), logPred: new Float64Array(unique.length) };
+}
+
+function sse(law: PowerLawFit, runs: RepeatedBudgets, rStar: number): number {
+  for (let k = 0; k < runs.unique.length; k++) runs.logPred[k] = Math.log(law.c + law.A * effectiveData(runs.unique[k], runs.epochs[k], rStar) ** -law.a);
   let s = 0;
-  for (const r of runs) {
-    const pred = law.c + law.A * effectiveData(r.unique, r.epochs, rStar) ** -law.a;
-    s += (Math.log(pred) - Math.log(r.loss)) ** 2;
-  }
+  for (let i = 0; i < runs.index.length; i++) s += (runs.logPred[runs.index[i]] - runs.logLoss[i]) ** 2;
   return s;
 }
 
@@ -55,22 +71,23 @@ export function fitEffectiveData(fresh: FreshRun[], repeated: RepeatedRun[], opt
   if (repeated.length < 1) throw new RangeError("fitEffectiveData: need at least one repeated run");
   for (const r of repeated) if (!(r.loss > 0) || !(r.unique > 0) || !(r.epochs >= 1)) throw new RangeError(`fitEffectiveData: bad repeated run ${JSON.stringify(r)}`);
   const law = fitPowerLawOffset(fresh.map((r) => r.data), fresh.map((r) => r.loss));
+  const budgets = repeatedBudgets(repeated);
   const lo0 = Math.log(opts.rMin ?? 0.05), hi0 = Math.log(opts.rMax ?? 1e4);
   const grid = 120;
   let best = lo0, bestF = Infinity;
   for (let i = 0; i <= grid; i++) {
-    const t = lo0 + ((hi0 - lo0) * i) / grid, f = sse(law, repeated, Math.exp(t));
+    const t = lo0 + ((hi0 - lo0) * i) / grid, f = sse(law, budgets, Math.exp(t));
     if (f < bestF) { bestF = f; best = t; }
   }
   let lo = Math.max(lo0, best - (hi0 - lo0) / grid), hi = Math.min(hi0, best + (hi0 - lo0) / grid);
   const g = (Math.sqrt(5) - 1) / 2;
   for (let it = 0; it < 50; it++) {
     const m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
-    if (sse(law, repeated, Math.exp(m1)) < sse(law, repeated, Math.exp(m2))) hi = m2; else lo = m1;
+    if (sse(law, budgets, Math.exp(m1)) < sse(law, budgets, Math.exp(m2))) hi = m2; else lo = m1;
   }
   const rStar = Math.exp((lo + hi) / 2);
   const predict = (unique: number, epochs: number): number => law.c + law.A * effectiveData(unique, epochs, rStar) ** -law.a;
-  return { law, rStar, predict, rmsLogResidual: Math.sqrt(sse(law, repeated, rStar) / repeated.length) };
+  return { law, rStar, predict, rmsLogResidual: Math.sqrt(sse(law, budgets, rStar) / repeated.length) };
 }
 
 /** A bootstrap of the effective-data fit over seeds. */

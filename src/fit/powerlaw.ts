@@ -80,13 +80,32 @@ export function fitPowerLaw(x: ArrayLike<number>, y: ArrayLike<number>): PowerLa
   return { a, A, c: 0, r2: r2Log(x, y, (t) => A * t ** -a), n: x.length };
 }
 
-/** Best (c >= 0, A) for a fixed exponent, minimising sum ((y - c - A x^-a) / y)^2; returns the loss too. */
-function linearPart(x: ArrayLike<number>, y: ArrayLike<number>, a: number): { c: number; A: number; loss: number } {
-  // Weighted least squares with weights 1/y^2 on basis [1, x^-a].
-  let s11 = 0, s12 = 0, s22 = 0, b1 = 0, b2 = 0;
+/**
+ * The x values of a fit as distinct values and, per point, the index of its value. A fit's points often
+ * share few x values (budgets repeated over seeds), and `linearPart` then raises each distinct x to the
+ * power once: the same numbers in the same order of summation, so the same fit, bit for bit.
+ */
+interface DistinctX { values: Float64Array; index: Int32Array; powers: Float64Array }
+
+function distinctX(x: ArrayLike<number>): DistinctX {
+  const at = new Map<number, number>(), index = new Int32Array(x.length), values: number[] = [];
   for (let i = 0; i < x.length; i++) {
+    let k = at.get(x[i]);
+    if (k === undefined) { k = values.length; at.set(x[i], k); values.push(x[i]); }
+    index[i] = k;
+  }
+  return { values: Float64Array.from(values), index, powers: new Float64Array(values.length) };
+}
+
+/** Best (c >= 0, A) for a fixed exponent, minimising sum ((y - c - A x^-a) / y)^2; returns the loss too. */
+function linearPart(xs: DistinctX, y: ArrayLike<number>, a: number): { c: number; A: number; loss: number } {
+  // Weighted least squares with weights 1/y^2 on basis [1, x^-a].
+  const { values, index, powers } = xs;
+  for (let k = 0; k < values.length; k++) powers[k] = values[k] ** -a;
+  let s11 = 0, s12 = 0, s22 = 0, b1 = 0, b2 = 0;
+  for (let i = 0; i < y.length; i++) {
     const w = 1 / (y[i] * y[i]);
-    const f = x[i] ** -a;
+    const f = powers[index[i]];
     s11 += w; s12 += w * f; s22 += w * f * f; b1 += w * y[i]; b2 += w * f * y[i];
   }
   const det = s11 * s22 - s12 * s12;
@@ -94,31 +113,31 @@ function linearPart(x: ArrayLike<number>, y: ArrayLike<number>, a: number): { c:
   let A = det !== 0 ? (s11 * b2 - s12 * b1) / det : b2 / s22;
   if (c < 0 || !Number.isFinite(c)) { c = 0; A = b2 / s22; }
   let loss = 0;
-  for (let i = 0; i < x.length; i++) loss += ((y[i] - c - A * x[i] ** -a) / y[i]) ** 2;
+  for (let i = 0; i < y.length; i++) loss += ((y[i] - c - A * powers[index[i]]) / y[i]) ** 2;
   return { c, A, loss };
 }
 
-/** y = c + A x^(-a) with c >= 0 (exponent searched in [aMin, aMax], default [0.01, 5]). */
 export function fitPowerLawOffset(x: ArrayLike<number>, y: ArrayLike<number>, opts: { aMin?: number; aMax?: number } = {}): PowerLawFit {
   validate(x, y, 3);
+  const xs = distinctX(x);
   const lo0 = opts.aMin ?? 0.01, hi0 = opts.aMax ?? 5;
   const grid = 200;
   let best = lo0, bestLoss = Infinity;
   for (let i = 0; i <= grid; i++) {
     const a = lo0 + ((hi0 - lo0) * i) / grid;
-    const l = linearPart(x, y, a).loss;
+    const l = linearPart(xs, y, a).loss;
     if (l < bestLoss) { bestLoss = l; best = a; }
   }
   let lo = Math.max(lo0, best - (hi0 - lo0) / grid), hi = Math.min(hi0, best + (hi0 - lo0) / grid);
   const g = (Math.sqrt(5) - 1) / 2;
   let m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
-  let f1 = linearPart(x, y, m1).loss, f2 = linearPart(x, y, m2).loss;
+  let f1 = linearPart(xs, y, m1).loss, f2 = linearPart(xs, y, m2).loss;
   for (let it = 0; it < 60; it++) {
-    if (f1 < f2) { hi = m2; m2 = m1; f2 = f1; m1 = hi - g * (hi - lo); f1 = linearPart(x, y, m1).loss; }
-    else { lo = m1; m1 = m2; f1 = f2; m2 = lo + g * (hi - lo); f2 = linearPart(x, y, m2).loss; }
+    if (f1 < f2) { hi = m2; m2 = m1; f2 = f1; m1 = hi - g * (hi - lo); f1 = linearPart(xs, y, m1).loss; }
+    else { lo = m1; m1 = m2; f1 = f2; m2 = lo + g * (hi - lo); f2 = linearPart(xs, y, m2).loss; }
   }
   const a = (lo + hi) / 2;
-  const { c, A } = linearPart(x, y, a);
+  const { c, A } = linearPart(xs, y, a);
   return { a, A, c, r2: r2Log(x, y, (t) => c + A * t ** -a), n: x.length };
 }
 
