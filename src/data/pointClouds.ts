@@ -90,9 +90,21 @@ export function translateCloud(cloud: ArrayLike<number>, k: number, t: ArrayLike
   return Float64Array.from(cloud, (v, idx) => v + t[idx % 3]);
 }
 
-/** A random element of the group (rotation, then permutation) applied to a cloud. */
-export function randomSymmetry(cloud: ArrayLike<number>, k: number, rng: Rng): Float64Array {
-  return permuteCloud(rotateCloud(cloud, k, randomRotation(rng)), k, rng.permutation(k));
+/**
+ * A random element of the group (rotation, then permutation) applied to a cloud. With `out`, the result
+ * is written there from `offset` (e.g. straight into a float32 minibatch; no arrays made per call) and
+ * `out` is returned; the draws and the numbers are those of rotateCloud then permuteCloud.
+ */
+export function randomSymmetry<T extends Float64Array | Float32Array = Float64Array>(cloud: ArrayLike<number>, k: number, rng: Rng, out?: T, offset = 0): T {
+  checkCloud(cloud, k, "randomSymmetry");
+  const R = randomRotation(rng), perm = rng.permutation(k);
+  const dest = out ?? (new Float64Array(3 * k) as T);
+  if (offset < 0 || offset + 3 * k > dest.length) throw new RangeError(`randomSymmetry: ${3 * k} values do not fit in out (length ${dest.length}) at offset ${offset}`);
+  for (let i = 0; i < k; i++) {
+    const p = 3 * perm[i];
+    for (let r = 0; r < 3; r++) dest[offset + 3 * i + r] = R[3 * r] * cloud[p] + R[3 * r + 1] * cloud[p + 1] + R[3 * r + 2] * cloud[p + 2];
+  }
+  return dest;
 }
 
 /** A point-cloud regression set: clouds as rows, their invariant features, and the standardised target. */

@@ -88,7 +88,8 @@ export async function symmetryStudy(o: SymmetryStudyOptions): Promise<SymmetrySt
         if (st.pos === st.order.length) { st.order = st.rng.permutation(m.n); st.pos = 0; }
         const r = st.order[st.pos++];
         const cloud = pool.coordinates.data.subarray(r * d, (r + 1) * d);
-        xs[j].data.set(m.model === "augmented" ? Float32Array.from(randomSymmetry(cloud, k, st.rng)) : cloud, i * d);
+        if (m.model === "augmented") randomSymmetry(cloud, k, st.rng, xs[j].data, i * d);
+        else xs[j].data.set(cloud, i * d);
         y.data[i * S + j] = pool.target.data[r];
       }
     });

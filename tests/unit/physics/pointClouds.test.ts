@@ -49,3 +49,17 @@ test("pointCloudTask and augmentation: shapes, standardised target, copies share
   for (let r = 0; r < 40; r++) assert.ok(Math.abs(out.data[r] - out.data[4 * Math.floor(r / 4)]) < 1e-5);
   net.dispose();
 });
+
+test("randomSymmetry: written into a float32 row at an offset, the same draws and numbers as rotateCloud then permuteCloud; a row too short is refused", () => {
+  const rng = new Rng(31), k = 4, cloud = Array.from(rng.normals(3 * k));
+  for (let t = 0; t < 20; t++) {
+    const a = rng.fork(`t ${t}`), b = rng.fork(`t ${t}`);
+    const ref = permuteCloud(rotateCloud(cloud, k, randomRotation(a)), k, a.permutation(k));
+    assert.deepEqual(Array.from(randomSymmetry(cloud, k, b)), Array.from(ref));
+    const row = new Float32Array(5 + 3 * k), c = rng.fork(`t ${t}`);
+    randomSymmetry(cloud, k, c, row, 5);
+    assert.deepEqual(Array.from(row.subarray(5)), Array.from(Float32Array.from(ref)));
+    assert.deepEqual(Array.from(row.subarray(0, 5)), [0, 0, 0, 0, 0]);
+  }
+  assert.throws(() => randomSymmetry(cloud, k, rng, new Float32Array(3 * k), 1), /do not fit/);
+});
