@@ -117,6 +117,7 @@ function linearPart(xs: DistinctX, y: ArrayLike<number>, a: number): { c: number
   return { c, A, loss };
 }
 
+/** y = c + A x^(-a) with c >= 0 (exponent searched in [aMin, aMax], default [0.01, 5]). */
 export function fitPowerLawOffset(x: ArrayLike<number>, y: ArrayLike<number>, opts: { aMin?: number; aMax?: number } = {}): PowerLawFit {
   validate(x, y, 3);
   const xs = distinctX(x);
