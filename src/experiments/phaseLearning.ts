@@ -15,7 +15,8 @@
 import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
 // through the public train exports only (the training core's files may move)
-import { network, fit, fitBatched } from "../train";
+import { network, fit, fitSeparate, accuracyTensor, toTensor } from "../train";
+import type { Network } from "../train";
 import type { OptimizerSpec } from "../train";
 import { weightedLine } from "../fit/line";
 import { bootstrapDraws, intervalOfDraws } from "../stats/bootstrap";
@@ -223,20 +224,23 @@ export async function learnIsingPhase(o: PhaseLearningOptions): Promise<PhaseLea
       return { s, rs, raw, tr, scan, labels: phaseLabels(tr.temperature) };
     });
     const spec = { inputDim: L * L, hidden: o.hidden, outputDim: 2 };
-    const n = seeds[0].tr.x.rows, batch = Math.min(o.batchSize, n);
-    const weights = await trainPhaseNetworks(o, spec, seeds.map((d) => ({ rs: d.rs, x: d.tr.x, y: d.labels })), n, batch);
+    // one classifier per seed, each as train.fit would train it alone, batched where they can share steps
+    const trained = await fitSeparate({
+      members: seeds.map((d) => ({ spec, rng: d.rs.fork("net"), steps: o.steps, train: { x: d.tr.x, y: d.labels }, batchRng: d.rs.fork("batches") })),
+      optimizer: o.optimizer, loss: "softmax-ce", batchSize: Math.min(o.batchSize, seeds[0].tr.x.rows), keepWeights: true,
+    });
     const row: PhaseRun[] = [];
     for (const d of seeds) {
       const net = await network(spec, { rng: d.rs.fork("net") });
       try {
-        net.restore(weights[d.s]);
+        net.restore(trained[d.s].weights as Float32Array[]);
         const m = d.scan.x.rows, p = orderedProbability(net.predict(d.scan.x), m);
         const pFlip = orderedProbability(net.predict({ rows: m, cols: d.scan.x.cols, data: d.scan.x.data.map((v) => -v) }), m);
         let asym = 0;
         for (let i = 0; i < m; i++) asym += Math.abs(p[i] - pFlip[i]);
         const base = logisticThreshold(Array.from(d.raw.magnetization, Math.abs), Array.from(d.raw.temperature, (T) => (T < isingCriticalTemperature ? 1 : 0)));
         row.push({
-          L, seed: d.s, trainAccuracy: accuracy(net.predict(d.tr.x).data, d.labels.data), temperature: d.scan.temperature,
+          L, seed: d.s, trainAccuracy: trainAccuracy(net, d.tr.x, d.labels), temperature: d.scan.temperature,
           absM: d.scan.magnetization.map(Math.abs), probability: p, flipAsymmetry: asym / m, baselineThreshold: base.threshold,
         });
       } finally {
@@ -250,60 +254,10 @@ export async function learnIsingPhase(o: PhaseLearningOptions): Promise<PhaseLea
   return { sizes: o.sizes.slice(), scanTemperatures: o.scanTemperatures.slice(), runs, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Share of rows whose largest output is the label's column (train.fit's accuracy: argmax, the first on ties). */
-function accuracy(f: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = y.length / 2;
-  let right = 0;
-  for (let i = 0; i < n; i++) if ((f[2 * i + 1] > f[2 * i] ? 1 : 0) === (y[2 * i + 1] > y[2 * i] ? 1 : 0)) right++;
-  return right / n;
-}
-
-/**
- * The trained weights of one phase classifier per seed, each trained as `train.fit` trains it alone (its
- * initialisation `net`, its minibatches shuffled by `batches` exactly as train.fit shuffles them). The
- * seeds train as one `train.fitBatched` program (a step of one small network is mostly TensorFlow.js
- * overhead: 2.5-7x faster measured at L = 16 and 32); they agree with lone runs up to float32
- * round-off. When the batch does not divide the data (an epoch ending on a short minibatch), each
- * trains alone with train.fit.
- */
-async function trainPhaseNetworks(o: PhaseLearningOptions, spec: { inputDim: number; hidden: number[]; outputDim: number },
-  sets: { rs: Rng; x: Rows; y: Rows }[], n: number, batch: number): Promise<Float32Array[][]> {
-  if (n % batch !== 0) {
-    const out: Float32Array[][] = [];
-    for (const d of sets) {
-      const net = await network(spec, { rng: d.rs.fork("net") });
-      try {
-        await fit(net, { x: d.x, y: d.y }, { optimizer: o.optimizer, loss: "softmax-ce", steps: o.steps, batchSize: batch, rng: d.rs.fork("batches"), evalEvery: o.steps });
-        out.push(net.snapshot());
-      } finally {
-        net.dispose();
-      }
-    }
-    return out;
-  }
-  const S = sets.length, d = spec.inputDim;
-  const streams = sets.map((set) => ({ rng: set.rs.fork("batches"), order: null as Int32Array | null }));
-  const xs = sets.map(() => ({ rows: batch, cols: d, data: new Float32Array(batch * d) }));
-  const y = { rows: batch, cols: 2 * S, data: new Float32Array(batch * 2 * S) };
-  const batches = (t: number): { x: Rows[]; y: Rows } => {
-    const pos = (t % (n / batch)) * batch;
-    sets.forEach((set, j) => {
-      const st = streams[j];
-      if (batch < n && pos === 0) st.order = st.rng.permutation(n);
-      for (let i = 0; i < batch; i++) {
-        const r = batch < n ? (st.order as Int32Array)[pos + i] : i;
-        xs[j].data.set(set.x.data.subarray(r * d, (r + 1) * d), i * d);
-        y.data[i * 2 * S + 2 * j] = set.y.data[2 * r];
-        y.data[i * 2 * S + 2 * j + 1] = set.y.data[2 * r + 1];
-      }
-    });
-    return { x: xs, y };
-  };
-  const run = await fitBatched({
-    members: sets.map((set, j) => ({ spec, rng: set.rs.fork("net"), steps: o.steps, targets: [2 * j, 2 * j + 2] as [number, number] })),
-    optimizer: o.optimizer, loss: "softmax-ce", batches, evalSteps: [], keepWeights: true,
-  });
-  return run.members.map((m) => m.weights as Float32Array[]);
+/** A trained classifier's accuracy on its training set, computed as train.fit computes `trainAcc`. */
+function trainAccuracy(net: Network, x: Rows, y: Rows): number {
+  const tf = net.tf;
+  return tf.tidy(() => accuracyTensor(tf, net.forward(toTensor(tf, x)), toTensor(tf, y)).dataSync()[0]);
 }
 
 /** What one run's decisions say: the network's 50% point, its |m| threshold, and the 50% point that threshold predicts. */

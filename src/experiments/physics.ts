@@ -8,16 +8,10 @@ import { Rng } from "../random";
 import { OnProgress, yieldToKernel } from "../progress";
 import { bootstrapDraws, intervalOfDraws, resampleIndices } from "../stats/bootstrap";
 // through the public train exports only (the training core's files may move)
-import { network, fit, fitBatched } from "../train";
-import type { OptimizerSpec, Table } from "../train";
+import { fitSeparate } from "../train";
+import type { OptimizerSpec } from "../train";
 import { sampleIsing, integratedAutocorrelation } from "../data/ising";
 import * as isingPool from "../data/isingPool";
-
-type Rows = { rows: number; cols: number; data: Float32Array };
-
-function firstRows(m: Rows, n: number): Rows {
-  return { rows: n, cols: m.cols, data: m.data.slice(0, n * m.cols) };
-}
 
 /** Where a curve falls through 1/2, by linear interpolation between the grid points around the first crossing. */
 export function halfCrossing(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -65,12 +59,10 @@ export interface RepetitionResult {
  * error of the standardised target).
  *
  * Every run is the run `train.fit` would make alone (its initialisation `seed s / net`, its minibatches
- * shuffled by `seed s / batches <tag>` exactly as train.fit shuffles them), but the runs of
- * `seedsPerPack` seeds train as one `train.fitBatched` program: a step of a 64-wide network is a
- * fraction of a millisecond of TensorFlow.js overhead, and one run at a time cost 4-5 times longer.
- * Batched and lone runs agree up to float32 round-off (tests/unit/physics/physicsExperiments.test.ts).
- * A run whose data size is not a multiple of the batch size (its epochs end on a short minibatch)
- * cannot share a step with the others and trains alone.
+ * shuffled by `seed s / batches <tag>`), but the runs of `seedsPerPack` seeds train together with
+ * `train.fitSeparate` (one batched program; a run whose data the batch does not divide trains alone):
+ * a step of a 64-wide network is mostly TensorFlow.js overhead, and one run at a time took about twice as
+ * long in chapter 12. Batched and lone runs agree up to float32 round-off (tests/unit/physics/physicsExperiments.test.ts).
  */
 export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionResult> {
   const t0 = Date.now();
@@ -81,7 +73,6 @@ export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionR
   const repeated: number[][][] = [], fresh: number[][][] = [];
   for (let s0 = 0; s0 < o.seeds; s0 += perPack) {
     const seeds = Array.from({ length: Math.min(perPack, o.seeds - s0) }, (_, i) => s0 + i);
-    // each seed's data, target scale and runs: a fresh run per data size D = eU, a repeated run per (U, e > 1)
     // the seeds' pools and test sets, on every core
     const sets = await isingPool.dataSets(seeds.flatMap((s) => [
       { L: o.L, temperatures: o.temperatures, perTemperature: Math.ceil(maxFresh / o.temperatures.length), rngPath: o.rng.fork(`seed ${s}`).fork("pool").path },
@@ -94,6 +85,7 @@ export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionR
       const mu = test.energy.reduce((a, b) => a + b, 0) / test.energy.length;
       const sd = Math.sqrt(test.energy.reduce((a, b) => a + (b - mu) ** 2, 0) / test.energy.length);
       targetVariance = sd * sd;
+      // its runs: a fresh run per data size D = eU, a repeated run per (U, e > 1)
       const runs: RepetitionRun[] = [];
       const freshTags = new Set<number>();
       for (const U of o.uniques) for (const e of o.epochs) {
@@ -101,57 +93,22 @@ export async function repetitionStudy(o: RepetitionOptions): Promise<RepetitionR
         if (!freshTags.has(D)) { freshTags.add(D); runs.push({ key: `fresh ${D}`, n: D, steps: Math.ceil(D / o.batchSize) }); }
         if (e > 1) runs.push({ key: `repeated ${U} x ${e}`, n: U, steps: Math.ceil(D / o.batchSize) });
       }
-      return { s, rs, pool, test, mu, sd, runs, loss: new Map<string, number>() };
+      return { rs, pool, test, mu, sd, runs, loss: new Map<string, number>() };
     });
-    const target = (p: (typeof plans)[number], row: number): number => (p.pool.energy[row] - p.mu) / p.sd;
-    const batchable = (r: RepetitionRun) => r.n >= o.batchSize && r.n % o.batchSize === 0;
-
-    // the runs that share steps: one member each, member j fitting target column j
-    const members: { plan: (typeof plans)[number]; run: RepetitionRun; rng: Rng; order: Int32Array; }[] = [];
-    for (const p of plans) for (const r of p.runs) if (batchable(r)) members.push({ plan: p, run: r, rng: p.rs.fork(`batches ${r.key}`), order: new Int32Array(0) });
-    if (members.length > 0) {
-      const M = members.length, B = o.batchSize, d = o.L * o.L;
-      const xs = members.map(() => ({ rows: B, cols: d, data: new Float32Array(B * d) }));
-      const y = { rows: B, cols: M, data: new Float32Array(B * M) };
-      // step t's minibatch of every member still training, drawn as train.fit draws it
-      const batches = (t: number): { x: Table[]; y: Table } => {
-        members.forEach((m, j) => {
-          if (t >= m.run.steps) return;
-          const pos = (t % (m.run.n / B)) * B;
-          if (pos === 0) m.order = m.rng.permutation(m.run.n);
-          const src = m.plan.pool.x.data;
-          for (let i = 0; i < B; i++) {
-            const r = m.order[pos + i];
-            xs[j].data.set(src.subarray(r * d, (r + 1) * d), i * d);
-            y.data[i * M + j] = target(m.plan, r);
-          }
-        });
-        return { x: xs, y };
-      };
-      const testRows = plans[0].test.energy.length;
-      const testY = { rows: testRows, cols: M, data: new Float32Array(testRows * M) };
-      members.forEach((m, j) => { for (let i = 0; i < testRows; i++) testY.data[i * M + j] = (m.plan.test.energy[i] - m.plan.mu) / m.plan.sd; });
-      const run = await fitBatched({
-        members: members.map((m, j) => ({ spec: { inputDim: d, hidden: o.hidden }, rng: m.plan.rs.fork("net"), steps: m.run.steps, targets: [j, j + 1] as [number, number] })),
-        optimizer: o.optimizer, loss: "mse", batches, test: { x: members.map((m) => m.plan.test.x), y: testY }, evalSteps: [],
-        onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, label: `repetition: seeds ${seeds[0]}-${seeds[seeds.length - 1]}, ${M} networks at once` })),
-      });
-      members.forEach((m, j) => m.plan.loss.set(m.run.key, run.members[j].history[run.members[j].history.length - 1].testLoss as number));
-    }
-    // the others alone, as train.fit runs them
-    for (const p of plans) for (const r of p.runs) if (!batchable(r)) {
-      const net = await network({ inputDim: o.L * o.L, hidden: o.hidden }, { rng: p.rs.fork("net") });
-      try {
-        const res = await fit(net, { x: firstRows(p.pool.x, r.n), y: { rows: r.n, cols: 1, data: Float32Array.from({ length: r.n }, (_, i) => target(p, i)) } }, {
-          optimizer: o.optimizer, loss: "mse", steps: r.steps, batchSize: o.batchSize, rng: p.rs.fork(`batches ${r.key}`), evalEvery: r.steps,
-          test: { x: p.test.x, y: { rows: p.test.energy.length, cols: 1, data: Float32Array.from(p.test.energy, (v) => (v - p.mu) / p.sd) } },
-        });
-        p.loss.set(r.key, res.history[res.history.length - 1].testLoss as number);
-      } finally {
-        net.dispose();
-      }
-      await yieldToKernel();
-    }
+    // every run of the chunk: batched where it can share a step (train.fitSeparate), else alone
+    const jobs = plans.flatMap((p) => {
+      const y = Float32Array.from(p.pool.energy, (v) => (v - p.mu) / p.sd), d = o.L * o.L;
+      const test = { x: p.test.x, y: { rows: p.test.energy.length, cols: 1, data: Float32Array.from(p.test.energy, (v) => (v - p.mu) / p.sd) } };
+      return p.runs.map((r) => ({ plan: p, run: r, member: {
+        spec: { inputDim: d, hidden: o.hidden }, rng: p.rs.fork("net"), steps: r.steps, batchRng: p.rs.fork(`batches ${r.key}`), test,
+        train: { x: { rows: r.n, cols: d, data: p.pool.x.data.subarray(0, r.n * d) }, y: { rows: r.n, cols: 1, data: y.subarray(0, r.n) } },
+      } }));
+    });
+    const trained = await fitSeparate({
+      members: jobs.map((j) => j.member), optimizer: o.optimizer, loss: "mse", batchSize: o.batchSize,
+      onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, label: `repetition: seeds ${seeds[0]}-${seeds[seeds.length - 1]}, ${jobs.length} networks` })),
+    });
+    jobs.forEach((j, k) => j.plan.loss.set(j.run.key, trained[k].testLoss as number));
     for (const p of plans) {
       repeated.push(o.uniques.map((U) => o.epochs.map((e) => p.loss.get(e === 1 ? `fresh ${U}` : `repeated ${U} x ${e}`) as number)));
       fresh.push(o.uniques.map((U) => o.epochs.map((e) => p.loss.get(`fresh ${e * U}`) as number)));

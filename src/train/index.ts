@@ -9,6 +9,8 @@
  * - backprop.ts: loss and gradients by backpropagation written out per layer (fit's and fitBatched's path)
  * - batched.ts: `fitBatched`, many independent networks (any specs, step budgets, schedules, full or
  *   mini-batch) trained as one batched program
+ * - separate.ts: `fitSeparate`, networks with their own training sets, each trained as train.fit would
+ *   train it alone, batched where they can share a step
  * - replicas.ts: several seeds of one network, batched (fitBatched's common case)
  * - kernels.ts: the spec's closed-form NNGP / NTK and one network's empirical NTK
  * - history.ts: a run's history as a DataFrame and as a figure
@@ -35,6 +37,8 @@ export { backprop, backpropLayers, lossWithGradient } from "./backprop";
 export type { Backprop, LayerParams, LayerGradients } from "./backprop";
 export { fitBatched } from "./batched";
 export type { BatchedOptions, BatchedMember, BatchedData, BatchedRun, BatchedMemberRun, BatchedRecord, MemberEval, Table } from "./batched";
+export { fitSeparate } from "./separate";
+export type { SeparateMember, SeparateRun } from "./separate";
 export { fitReplicas } from "./replicas";
 export type { ReplicaData, ReplicaOptions, ReplicaRun } from "./replicas";
 export { kernelOf, empiricalNtk, nngpEstimate } from "./kernels";
